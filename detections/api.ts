@@ -1,0 +1,59 @@
+import type { Observable, OperatorFunction } from 'rxjs';
+import type { StateCache } from '../processor/state/index.js';
+import type { EventSource, Finding, SecurityEvent, Severity, Tier } from '../schemas/types.js';
+
+/**
+ * Event time as the pipeline sees it. `watermark` is the pipeline watermark: the minimum over active
+ * inputs of (max event time seen − allowed lateness). Events with `time < watermark` are late.
+ * `watermark$` emits each new, strictly greater watermark synchronously, after the event that moved it
+ * has been delivered to every detection, so window operators fire in a deterministic order.
+ */
+export interface EventClock {
+  readonly watermark: number;
+  readonly watermark$: Observable<number>;
+}
+
+/** The sources and actions a detection needs; the router dispatches on these. `'*'` = every action. */
+export interface Route {
+  source: EventSource;
+  actions: readonly string[] | '*';
+}
+
+/** Free-form per-detection parameters from the config file (`detections.<id>.params`). */
+export type DetectionParams = Readonly<Record<string, unknown>>;
+
+export interface DetectionContext {
+  clock: EventClock;
+  state: StateCache;
+  params: DetectionParams;
+}
+
+export interface DetectionMeta {
+  /** Stable id, kebab-case, e.g. `ec2-security-group-open-to-world`. Part of every finding id. */
+  id: string;
+  title: string;
+  /** What the detection looks for and why it matters. */
+  description: string;
+  severity: Severity;
+  /** Defaults to the severity's tier (see processor/pipeline/tiers). */
+  tier?: Tier;
+  /** MITRE ATT&CK technique ids, e.g. `T1078.004`. */
+  mitre: readonly string[];
+  /** Link to the runbook. */
+  runbook: string;
+  /** How to fix it, for the engineer reading the finding. */
+  remediation: string;
+  routes: readonly Route[];
+  /** Same dedupKey within this event-time period → one finding with a count. */
+  dedupPeriodMs?: number;
+  /**
+   * Windowed/correlating detections are stateful: in the ingest/detect split their events travel on the
+   * internal keyed stream with this partition key (default: account).
+   */
+  stateful?: { partitionKey?: (event: SecurityEvent) => string };
+}
+
+/** A detection = metadata + an event-time RxJS operator. Fixtures live beside it in fixtures.json. */
+export interface Detection extends DetectionMeta {
+  operator: (context: DetectionContext) => OperatorFunction<SecurityEvent, Finding>;
+}
