@@ -1,0 +1,57 @@
+import { Subject } from 'rxjs';
+import type { EventClock } from '../../detections/api.js';
+
+/**
+ * The pipeline's event-time clock. Each input (a shard, or a file in replay) has a watermark of
+ * max event time seen − allowed lateness; the pipeline watermark is the minimum over open inputs and
+ * never goes back. When no input is open (between replayed files) it holds its value.
+ *
+ *   clock.open('shard-0'); clock.observe('shard-0', t);  // watermark = t - lateness
+ */
+export class WatermarkClock implements EventClock {
+  private readonly maxTimeByInput = new Map<string, number>();
+  private readonly advanced = new Subject<number>();
+  private current = Number.NEGATIVE_INFINITY;
+  /** Greatest event time seen on any input: "now" in event time, e.g. for the state cache's TTL. */
+  latest = 0;
+  readonly watermark$ = this.advanced.asObservable();
+
+  constructor(readonly latenessMs: number) {}
+
+  get watermark(): number {
+    return this.current;
+  }
+
+  open(input: string): void {
+    if (!this.maxTimeByInput.has(input)) this.maxTimeByInput.set(input, Number.NEGATIVE_INFINITY);
+  }
+
+  /** Records an event time for its input, and advances the watermark if that raised the minimum. */
+  observe(input: string, time: number): void {
+    if (time > this.latest) this.latest = time;
+    const previous = this.maxTimeByInput.get(input) ?? Number.NEGATIVE_INFINITY;
+    if (time <= previous) return;
+    this.maxTimeByInput.set(input, time);
+    this.advance();
+  }
+
+  close(input: string): void {
+    if (this.maxTimeByInput.delete(input)) this.advance();
+  }
+
+  /** End of all input: completes watermark$ (windows flush on their own input's completion). */
+  complete(): void {
+    this.advanced.complete();
+  }
+
+  private advance(): void {
+    if (this.maxTimeByInput.size === 0) return;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const maxTime of this.maxTimeByInput.values()) lowest = Math.min(lowest, maxTime);
+    const next = lowest - this.latenessMs;
+    if (next > this.current) {
+      this.current = next;
+      this.advanced.next(next);
+    }
+  }
+}
