@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { replayCommand } from './replay-command.js';
+import { testCommand } from './test-command.js';
+import { validateCommand } from './validate-command.js';
+
+/** Exit codes: 0 ok (bad input is dead-lettered, not an error), 1 failed fixtures or I/O error, 2 usage/config error. */
+const program = new Command()
+  .name('shardwatch')
+  .description('Streaming security monitor for AWS CloudTrail, GuardDuty and VPC flow logs.')
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+program
+  .command('replay')
+  .description('Replay log files or directories through the detections and write findings as JSON Lines')
+  .argument('<paths...>', 'files or directories (.json, .jsonl, .gz, flow-log text)')
+  .option('-o, --out <file>', 'write findings here (JSON Lines); default: stdout')
+  .option('--dead-letters <file>', 'write dead letters here; default: next to --out')
+  .option('-c, --config <file>', 'shardwatch.yaml')
+  .option('--quiet', 'no per-finding lines or progress, summary only')
+  .action(async (paths: string[], options) => {
+    process.exitCode = await replayCommand(paths, options);
+  });
+
+program
+  .command('test')
+  .description("Run detections' fixtures and report pass/fail per detection")
+  .argument('[ids...]', 'detection ids (default: all)')
+  .option('-v, --verbose', 'list every case')
+  .action(async (ids: string[], options) => {
+    process.exitCode = await testCommand(ids, options);
+  });
+
+program
+  .command('validate')
+  .description('Check a config file against the detection catalog')
+  .requiredOption('-c, --config <file>', 'shardwatch.yaml')
+  .action((options) => {
+    process.exitCode = validateCommand(options);
+  });
+
+await program.parseAsync();

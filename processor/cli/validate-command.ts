@@ -1,0 +1,31 @@
+import { catalog } from '../../detections/catalog/index.js';
+import { suppress } from '../../detections/operators/index.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/** `shardwatch validate --config f`: the config parses, names only known detections, and its allow rules are valid. */
+export function validateCommand(options: { config: string }): number {
+  try {
+    const config = loadConfig(options.config);
+    const known = new Set(catalog.map((entry) => entry.detection.id));
+    const problems: string[] = [];
+    for (const id of Object.keys(config.detections)) {
+      if (!known.has(id)) problems.push(`detections.${id}: no such detection`);
+    }
+    config.allowList.forEach((rule, index) => {
+      for (const id of rule.detections ?? []) {
+        if (!known.has(id)) problems.push(`allowList[${index}].detections: no such detection ${id}`);
+      }
+    });
+    suppress({ rules: config.allowList });
+    if (problems.length > 0) {
+      for (const problem of problems) process.stderr.write(`${options.config}: ${problem}\n`);
+      return 2;
+    }
+    console.log(`${options.config}: ok (${known.size} detections, ${config.allowList.length} allow rules)`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`shardwatch: ${message}\n`);
+    return error instanceof ConfigError ? 2 : 1;
+  }
+}
