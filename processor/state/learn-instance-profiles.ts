@@ -1,0 +1,45 @@
+import type { SecurityEvent } from '../../schemas/types.js';
+import type { FactStore } from './fact-store.js';
+import { field, text } from './record-fields.js';
+import type { StoredInstanceProfile } from './stored-facts.js';
+
+/** iam:CreateInstanceProfile: a fresh profile without roles. */
+export function learnCreateInstanceProfile(store: FactStore, event: SecurityEvent): void {
+  const name = profileName(event);
+  if (name === null) return;
+  const arn = text(field(event.raw, 'responseElements', 'instanceProfile', 'arn'));
+  store.set('profile', name, { name, arn, account: event.account, roles: [] });
+}
+
+/** iam:DeleteInstanceProfile. */
+export function learnDeleteInstanceProfile(store: FactStore, event: SecurityEvent): void {
+  const name = profileName(event);
+  if (name !== null) store.delete('profile', name);
+}
+
+/** iam:AddRoleToInstanceProfile: a profile first seen here gets a stub (arn unknown). */
+export function learnAddRoleToInstanceProfile(store: FactStore, event: SecurityEvent): void {
+  const name = profileName(event);
+  const role = text(field(event.raw, 'requestParameters', 'roleName'));
+  if (name === null || role === null) return;
+  const known: StoredInstanceProfile = store.get('profile', name) ?? {
+    name,
+    arn: null,
+    account: event.account,
+    roles: [],
+  };
+  if (!known.roles.includes(role)) store.set('profile', name, { ...known, roles: [...known.roles, role] });
+}
+
+/** iam:RemoveRoleFromInstanceProfile. */
+export function learnRemoveRoleFromInstanceProfile(store: FactStore, event: SecurityEvent): void {
+  const name = profileName(event);
+  const role = text(field(event.raw, 'requestParameters', 'roleName'));
+  const known = name === null ? undefined : store.get('profile', name);
+  if (name === null || !known) return;
+  store.set('profile', name, { ...known, roles: known.roles.filter((member) => member !== role) });
+}
+
+function profileName(event: SecurityEvent): string | null {
+  return text(field(event.raw, 'requestParameters', 'instanceProfileName'));
+}

@@ -1,0 +1,126 @@
+import type { SecurityEvent } from '../../schemas/types.js';
+import { FactStore } from './fact-store.js';
+import type { AccessKeyFact, InstanceFact, RoleFact, SecurityGroupFact } from './facts.js';
+import { learnSigningKey } from './learn-access-keys.js';
+import { LEARNERS } from './learners.js';
+import type { StateOptions } from './options.js';
+import { arnName, field, items, text } from './record-fields.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+
+/** Values remembered per firstSeen subject; the least recently seen is dropped beyond this. */
+export const MAX_SEEN_VALUES = 64;
+
+/**
+ * What detections may look up about the account: instances, security groups, roles, instance
+ * profiles, access keys (learned from CloudTrail by `apply`), and first-seen values. Bounded by
+ * entries and estimated bytes (LRU) and aged out in event time.
+ *
+ *   const state = new StateCache({ ...DEFAULT_STATE_OPTIONS, now: () => clock.latest });
+ *   state.apply(event); state.instance('i-0abc')?.tags;
+ */
+export class StateCache {
+  private readonly store: FactStore;
+
+  constructor(options: StateOptions) {
+    this.store = new FactStore(options);
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  get calculatedBytes(): number {
+    return this.store.calculatedBytes;
+  }
+
+  /** Learns from one event; failed calls (errorCode) teach nothing but whose key signed them. Never throws. */
+  apply(event: SecurityEvent): void {
+    this.store.observe(event.time);
+    if (event.source !== 'cloudtrail') return;
+    learnSigningKey(this.store, event);
+    if (event.errorCode !== null) return;
+    LEARNERS.get(event.action)?.(this.store, event);
+  }
+
+  instance(id: string): InstanceFact | undefined {
+    return this.store.get('instance', arnName(id));
+  }
+
+  securityGroup(id: string): SecurityGroupFact | undefined {
+    return this.store.get('sg', arnName(id));
+  }
+
+  role(nameOrArn: string): RoleFact | undefined {
+    return this.store.get('role', arnName(nameOrArn))?.fact;
+  }
+
+  /** Role names in the instance profile (by name or ARN), [] if unknown. */
+  instanceProfileRoles(profileNameOrArn: string): string[] {
+    return this.store.get('profile', arnName(profileNameOrArn))?.roles ?? [];
+  }
+
+  accessKey(accessKeyId: string): AccessKeyFact | undefined {
+    return this.store.get('key', accessKeyId);
+  }
+
+  /** Merged tags of the instances the event is about (resources, request instancesSet, flow, GuardDuty). */
+  tagsOf(event: SecurityEvent): Record<string, string> {
+    let tags: Record<string, string> = {};
+    for (const id of instanceIds(event)) {
+      const instance = this.store.get('instance', id);
+      if (instance) tags = { ...tags, ...instance.tags };
+    }
+    return tags;
+  }
+
+  /**
+   * Records value for (kind, subject); true when this value was not known before (first seen).
+   *
+   *   state.firstSeen('ip', principalArn, '203.0.113.7'); // true
+   *   state.firstSeen('ip', principalArn, '203.0.113.7'); // false
+   */
+  firstSeen(kind: string, subject: string, value: string): boolean {
+    const id = `${kind}:${subject}`;
+    const values = this.store.get('seen', id)?.values ?? [];
+    const known = values.includes(value);
+    // Moving the value to the end (and re-setting) keeps a value seen regularly from aging out.
+    const kept = known ? values.filter((seen) => seen !== value) : values.slice(-(MAX_SEEN_VALUES - 1));
+    this.store.set('seen', id, { values: [...kept, value] });
+    return !known;
+  }
+
+  /** Avro (state-snapshot.avsc) of every live entry with its expiry, least recently used first. */
+  snapshot(): Buffer {
+    return encodeSnapshot(this.store.live());
+  }
+
+  /** Rebuilds a cache from `snapshot()`; entries expired by `options.now()` are dropped. */
+  static restore(snapshot: Buffer, options: StateOptions): StateCache {
+    const cache = new StateCache(options);
+    const now = options.now();
+    for (const entry of decodeSnapshot(snapshot)) {
+      if (entry.expiresAt > now) cache.store.set(entry.kind, entry.id, entry.fact, entry.expiresAt);
+    }
+    return cache;
+  }
+}
+
+function instanceIds(event: SecurityEvent): Set<string> {
+  const ids = new Set<string>();
+  for (const resource of event.resources) {
+    if (resource.type === 'AWS::EC2::Instance') ids.add(arnName(resource.id));
+  }
+  const request = field(event.raw, 'requestParameters');
+  for (const item of items(field(request, 'instancesSet'))) {
+    const id = text(field(item, 'instanceId'));
+    if (id !== null) ids.add(id);
+  }
+  for (const resource of items(field(request, 'resourcesSet'))) {
+    const id = text(field(resource, 'resourceId'));
+    if (id?.startsWith('i-')) ids.add(id);
+  }
+  if (event.flow?.instanceId) ids.add(event.flow.instanceId);
+  if (event.guardduty?.resourceType === 'Instance' && event.guardduty.resourceId)
+    ids.add(event.guardduty.resourceId);
+  return ids;
+}
