@@ -1,0 +1,71 @@
+import { filter, map } from 'rxjs';
+import type { GuardDutyFinding, SecurityEvent } from '../../../../schemas/types.js';
+import type { Detection } from '../../../api.js';
+import { buildFinding } from '../../../finding.js';
+import { hours } from '../../../operators/index.js';
+import { type HighSeverityParams, highSeverityParams } from './params.js';
+import { isSampleFinding } from './sample-finding.js';
+
+/**
+ * GuardDuty findings of high severity (≥ 7.0; critical from 9.0), active and not samples. One finding per
+ * (account, resource, finding type) a day: GuardDuty re-sends a finding each time its count grows.
+ */
+export const detection: Detection = {
+  id: 'guardduty-high-severity-finding',
+  title: 'GuardDuty high-severity finding',
+  description:
+    'GuardDuty reported a high or critical severity threat: a resource is likely compromised (an instance ' +
+    'talking to a command-and-control server, credentials used from a malicious address, data exfiltration...). ' +
+    'GuardDuty rates it High (7.0-8.9) or Critical (9.0-10.0): act now, not at the next review.',
+  severity: 'high',
+  mitre: ['T1078.004', 'T1496'],
+  runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html',
+  remediation:
+    'Open the finding (GuardDuty console > Findings > filter by finding id, or `aws guardduty get-findings`) and ' +
+    'follow the remediation for its resource type: for an instance, isolate it with a security group that allows ' +
+    'no traffic, snapshot its volumes and detach its instance profile; for an access key, deactivate it ' +
+    '(`aws iam update-access-key --status Inactive`) and revoke role sessions; for an S3 bucket, block public ' +
+    'access and review the bucket policy. Archive the finding only once the cause is fixed.',
+  routes: [{ source: 'guardduty', actions: '*' }],
+  dedupPeriodMs: hours(24),
+  operator: ({ params }) => {
+    const settings = highSeverityParams(params);
+    return (events) =>
+      events.pipe(
+        filter((event) => {
+          const guardduty = event.guardduty;
+          return (
+            guardduty !== null && guardduty.severity >= settings.minSeverity && guardduty.archived !== true
+          );
+        }),
+        filter((event) => !isSampleFinding(event)),
+        map((event) => highSeverityFinding(event, event.guardduty!, settings)),
+      );
+  },
+};
+
+function highSeverityFinding(
+  event: SecurityEvent,
+  guardduty: GuardDutyFinding,
+  settings: HighSeverityParams,
+) {
+  const critical = guardduty.severity >= settings.criticalSeverity;
+  const resource = `${guardduty.resourceType ?? 'resource'} ${guardduty.resourceId ?? 'unknown'}`;
+  const context: Record<string, string> = {
+    findingType: guardduty.type,
+    guardDutySeverity: String(guardduty.severity),
+    resourceType: guardduty.resourceType ?? '',
+    resourceId: guardduty.resourceId ?? '',
+    occurrences: String(guardduty.count),
+  };
+  if (guardduty.actionType) context.actionType = guardduty.actionType;
+  if (guardduty.remoteIp) context.remoteIp = guardduty.remoteIp;
+  return buildFinding(detection, {
+    key: `${event.account ?? 'unknown'}|${guardduty.resourceId ?? '-'}|${guardduty.type}`,
+    trigger: event,
+    severity: critical ? 'critical' : 'high',
+    title: `GuardDuty ${guardduty.type} (severity ${guardduty.severity}) on ${resource}`,
+    description: guardduty.title ?? `GuardDuty reported ${guardduty.type} on ${resource}.`,
+    context,
+  });
+}
