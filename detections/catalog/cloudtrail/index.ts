@@ -1,0 +1,38 @@
+import type { CatalogEntry } from '../entry.js';
+import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
+import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
+import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
+import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
+import { detection as ec2InstanceUnapprovedType } from './ec2-instance-unapproved-type/detection.js';
+import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
+import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
+import { detection as guarddutyDetectorDisabled } from './guardduty-detector-disabled/detection.js';
+import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
+import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
+import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
+import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
+import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+
+const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
+  detection,
+  fixtures: new URL(`./${detection.id}/fixtures.json`, import.meta.url),
+});
+
+/** Every CloudTrail detection, each with the fixtures.json in its folder. */
+export const cloudtrailCatalog: CatalogEntry[] = [
+  ec2SecurityGroupOpenToWorld,
+  ec2InstanceAdminProfile,
+  ec2InstanceForbiddenRegion,
+  ec2InstanceUnapprovedType,
+  ec2InstanceMissingTags,
+  ec2LargeInstanceBurst,
+  iamRootAccountUsage,
+  iamUserCreated,
+  iamPolicyAttachedToUser,
+  signinConsoleLoginWithoutMfa,
+  signinConsoleBruteForce,
+  signinPasswordSpraying,
+  cloudtrailLoggingTampered,
+  guarddutyDetectorDisabled,
+].map(entry);
