@@ -16,9 +16,13 @@ const file = join(here, '..', '..', 'bench', 'data', `cloudtrail-${records}.json
 
 if (!existsSync(file)) {
   process.stderr.write(`generating ${records} CloudTrail records → ${file}\n`);
-  execFileSync(process.execPath, [join(here, 'generate', 'cli.js'), '--records', String(records), '--out', file], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(here, 'generate', 'cli.js'), '--records', String(records), '--out', file],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 interface Run {
@@ -29,8 +33,10 @@ interface Run {
   findings: number;
 }
 
-const runs: Run[] = ['baseline', 'decode', 'replay'].map((mode) => {
-  const output = execFileSync(process.execPath, [join(here, 'replay-run.js'), mode, file], { encoding: 'utf8' });
+const runs: Run[] = ['baseline', 'decode', 'replay', 'replay-no-prefilter'].map((mode) => {
+  const output = execFileSync(process.execPath, [join(here, 'replay-run.js'), mode, file], {
+    encoding: 'utf8',
+  });
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Run;
 });
 
@@ -41,8 +47,12 @@ for (const run of runs) {
   const rate = run.records / run.seconds;
   const ratio = rate / (base.records / base.seconds);
   console.log(
-    `${run.mode.padEnd(9)} ${String(run.records).padStart(8)} ${run.seconds.toFixed(2).padStart(10)} ${Math.round(rate)
+    `${run.mode.padEnd(9)} ${String(run.records).padStart(8)} ${run.seconds.toFixed(2).padStart(10)} ${Math.round(
+      rate,
+    )
       .toString()
-      .padStart(10)} ${ratio.toFixed(2).padStart(12)} ${run.maxRssMiB.toFixed(0).padStart(13)} ${String(run.findings).padStart(9)}`,
+      .padStart(
+        10,
+      )} ${ratio.toFixed(2).padStart(12)} ${run.maxRssMiB.toFixed(0).padStart(13)} ${String(run.findings).padStart(9)}`,
   );
 }

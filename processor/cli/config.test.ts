@@ -42,9 +42,16 @@ allowList:
     expires: 2027-01-01
 `);
     expect(config.latenessMs).toBe(900_000);
-    expect(config.state).toEqual({ maxEntries: 5000, maxBytes: DEFAULT_CONFIG.state.maxBytes, ttlMs: 604_800_000 });
+    expect(config.state).toEqual({
+      maxEntries: 5000,
+      maxBytes: DEFAULT_CONFIG.state.maxBytes,
+      ttlMs: 604_800_000,
+    });
     expect(config.flowFormat).toBe('${version} ${account-id} ${srcaddr}');
-    expect(config.detections['ec2-large-instance-burst']).toEqual({ enabled: true, params: { maxLaunches: 10 } });
+    expect(config.detections['ec2-large-instance-burst']).toEqual({
+      enabled: true,
+      params: { maxLaunches: 10 },
+    });
     expect(config.detections['iam-user-created']).toEqual({ enabled: false, params: {} });
     expect(config.allowList).toEqual([
       {

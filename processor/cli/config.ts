@@ -45,7 +45,8 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
 export function parseDuration(value: unknown, path: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim()) : null;
-  if (!match) throw new ConfigError(path, `expected a duration like 5m, 90s or 1h, got ${JSON.stringify(value)}`);
+  if (!match)
+    throw new ConfigError(path, `expected a duration like 5m, 90s or 1h, got ${JSON.stringify(value)}`);
   return Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
 }
 
@@ -60,12 +61,20 @@ export function parseConfig(text: string, origin = 'config'): ShardwatchConfig {
   const state = asRecord(root.state ?? {}, `${origin}.state`);
   return {
     latenessMs:
-      root.lateness === undefined ? DEFAULT_CONFIG.latenessMs : parseDuration(root.lateness, `${origin}.lateness`),
+      root.lateness === undefined
+        ? DEFAULT_CONFIG.latenessMs
+        : parseDuration(root.lateness, `${origin}.lateness`),
     state: {
-      maxEntries: positiveInteger(state.maxEntries, `${origin}.state.maxEntries`, DEFAULT_STATE_OPTIONS.maxEntries),
+      maxEntries: positiveInteger(
+        state.maxEntries,
+        `${origin}.state.maxEntries`,
+        DEFAULT_STATE_OPTIONS.maxEntries,
+      ),
       maxBytes: positiveInteger(state.maxBytes, `${origin}.state.maxBytes`, DEFAULT_STATE_OPTIONS.maxBytes),
       ttlMs:
-        state.ttl === undefined ? DEFAULT_STATE_OPTIONS.ttlMs : parseDuration(state.ttl, `${origin}.state.ttl`),
+        state.ttl === undefined
+          ? DEFAULT_STATE_OPTIONS.ttlMs
+          : parseDuration(state.ttl, `${origin}.state.ttl`),
     },
     detections: parseDetections(root.detections ?? {}, `${origin}.detections`),
     allowList: parseAllowList(root.allowList ?? [], `${origin}.allowList`),
@@ -78,7 +87,8 @@ function parseDetections(value: unknown, path: string): Record<string, Detection
   for (const [id, entry] of Object.entries(asRecord(value, path))) {
     const detection = asRecord(entry ?? {}, `${path}.${id}`);
     const enabled = detection.enabled ?? true;
-    if (typeof enabled !== 'boolean') throw new ConfigError(`${path}.${id}.enabled`, 'expected true or false');
+    if (typeof enabled !== 'boolean')
+      throw new ConfigError(`${path}.${id}.enabled`, 'expected true or false');
     settings[id] = { enabled, params: asRecord(detection.params ?? {}, `${path}.${id}.params`) };
   }
   return settings;

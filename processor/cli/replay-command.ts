@@ -1,7 +1,7 @@
-import { dirname, basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../../schemas/types.js';
 import type { DeadLetter } from '../decode/index.js';
-import { listInputFiles, replayFiles, type ReplaySummary } from '../pipeline/replay.js';
+import { listInputFiles, type ReplaySummary, replayFiles } from '../pipeline/replay.js';
 import { JsonlFile } from '../sinks/jsonl-file.js';
 import { ConfigError, loadConfig } from './config.js';
 import { enabledDetections } from './detections.js';
@@ -73,22 +73,32 @@ function describeFinding(finding: Finding): string {
   return `${finding.tier.toUpperCase().padEnd(6)} ${finding.severity.padEnd(8)} ${finding.detection}  ${where}  ${finding.title}`;
 }
 
-function formatSummary(summary: ReplaySummary, out: string | undefined, deadLetters: string | undefined): string {
+function formatSummary(
+  summary: ReplaySummary,
+  out: string | undefined,
+  deadLetters: string | undefined,
+): string {
   const { counters } = summary;
   const lines = [`\nreplayed ${summary.files} file(s)`];
   const events = Object.entries(counters.eventsBySource)
     .map(([source, count]) => `${source} ${count}`)
     .join(', ');
-  lines.push(`events: ${events} (late ${counters.late}, routed to no detection ${counters.unrouted}, ignored control messages ${summary.ignored})`);
+  lines.push(`events: ${events} (late ${counters.late}, routed to no detection ${counters.unrouted})`);
+  lines.push(
+    `records skipped unparsed (no detection wants them): ${summary.skipped}, control messages ignored: ${summary.ignored}`,
+  );
   const deadLetterTotal = [...summary.deadLettersByReason.values()].reduce((a, b) => a + b, 0);
-  lines.push(`dead letters: ${deadLetterTotal}${deadLetterTotal ? ` (${countsText(summary.deadLettersByReason)})` : ''}${deadLetters && deadLetterTotal ? ` → ${deadLetters}` : ''}`);
+  lines.push(
+    `dead letters: ${deadLetterTotal}${deadLetterTotal ? ` (${countsText(summary.deadLettersByReason)})` : ''}${deadLetters && deadLetterTotal ? ` → ${deadLetters}` : ''}`,
+  );
   const findingTotal = [...counters.findingsByDetection.values()].reduce((a, b) => a + b, 0);
   lines.push(`findings: ${findingTotal}${out ? ` → ${out}` : ''}`);
   for (const [detection, count] of [...counters.findingsByDetection].sort((a, b) => b[1] - a[1])) {
     lines.push(`  ${String(count).padStart(5)}  ${detection}`);
   }
   if (counters.findingUpdates) lines.push(`finding updates (dedup roll-ups): ${counters.findingUpdates}`);
-  if (counters.suppressedByDetection.size) lines.push(`suppressed by allow-list: ${countsText(counters.suppressedByDetection)}`);
+  if (counters.suppressedByDetection.size)
+    lines.push(`suppressed by allow-list: ${countsText(counters.suppressedByDetection)}`);
   return `${lines.join('\n')}\n`;
 }
 

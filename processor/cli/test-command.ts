@@ -20,7 +20,8 @@ export async function testCommand(ids: string[], options: TestCommandOptions): P
     const status = report.passed ? 'PASS' : 'FAIL';
     console.log(`${status}  ${entry.detection.id} (${report.cases.length} cases)`);
     for (const result of report.cases) {
-      if (options.verbose || !result.passed) console.log(`  ${result.passed ? 'ok  ' : 'FAIL'}  ${result.name}`);
+      if (options.verbose || !result.passed)
+        console.log(`  ${result.passed ? 'ok  ' : 'FAIL'}  ${result.name}`);
       for (const problem of result.problems) console.log(`          ${problem}`);
     }
     if (report.passed) passed += 1;

@@ -1,8 +1,14 @@
 import { catalog } from '../../detections/catalog/index.js';
-import { suppress } from '../../detections/operators/index.js';
+import { InvalidAllowRuleError, suppress } from '../../detections/operators/index.js';
+import { WatermarkClock } from '../pipeline/watermarks.js';
+import { StateCache } from '../state/index.js';
 import { ConfigError, loadConfig } from './config.js';
+import { enabledDetections } from './detections.js';
 
-/** `shardwatch validate --config f`: the config parses, names only known detections, and its allow rules are valid. */
+/**
+ * `shardwatch validate --config f`: the config parses, names only known detections, each enabled
+ * detection accepts its params (building its operator validates them), and the allow rules are valid.
+ */
 export function validateCommand(options: { config: string }): number {
   try {
     const config = loadConfig(options.config);
@@ -16,7 +22,24 @@ export function validateCommand(options: { config: string }): number {
         if (!known.has(id)) problems.push(`allowList[${index}].detections: no such detection ${id}`);
       }
     });
-    suppress({ rules: config.allowList });
+    const clock = new WatermarkClock(config.latenessMs);
+    const state = new StateCache({ ...config.state, now: () => clock.latest });
+    const { detections, params } = enabledDetections(config);
+    for (const detection of detections) {
+      try {
+        detection.operator({ clock, state, params: params[detection.id] ?? {} });
+      } catch (error) {
+        problems.push(
+          `detections.${detection.id}.params: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    try {
+      suppress({ rules: config.allowList });
+    } catch (error) {
+      if (!(error instanceof InvalidAllowRuleError)) throw error;
+      problems.push(`${error.path}: ${error.message}`);
+    }
     if (problems.length > 0) {
       for (const problem of problems) process.stderr.write(`${options.config}: ${problem}\n`);
       return 2;

@@ -26,6 +26,9 @@ export class PipelineCounters {
       this.findingUpdates += 1;
       return;
     }
-    this.findingsByDetection.set(finding.detection, (this.findingsByDetection.get(finding.detection) ?? 0) + 1);
+    this.findingsByDetection.set(
+      finding.detection,
+      (this.findingsByDetection.get(finding.detection) ?? 0) + 1,
+    );
   }
 }

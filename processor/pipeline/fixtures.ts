@@ -50,7 +50,11 @@ export function runFixtureFile(detection: Detection, file: FixtureFile): Fixture
 }
 
 /** Decodes a case's events, runs them through a pipeline holding only this detection, and compares. */
-export function runFixtureCase(detection: Detection, fixtureCase: FixtureCase, params: DetectionParams): CaseResult {
+export function runFixtureCase(
+  detection: Detection,
+  fixtureCase: FixtureCase,
+  params: DetectionParams,
+): CaseResult {
   const problems: string[] = [];
   const events = decodeFixtureEvents(fixtureCase.events, problems);
   const findings = runDetection(detection, events, params);
@@ -65,7 +69,9 @@ export function runFixtureCase(detection: Detection, fixtureCase: FixtureCase, p
     for (const [field, value] of Object.entries(expected)) {
       const got = actual[field as keyof Finding];
       if (!isDeepStrictEqual(got, value)) {
-        problems.push(`finding ${index}: ${field} expected ${JSON.stringify(value)}, got ${JSON.stringify(got)}`);
+        problems.push(
+          `finding ${index}: ${field} expected ${JSON.stringify(value)}, got ${JSON.stringify(got)}`,
+        );
       }
     }
   });

@@ -25,7 +25,15 @@ const everyLaunch: Detection = {
   ...meta,
   id: 'every-launch',
   routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
-  operator: () => map((event) => buildFinding(everyLaunch, { key: event.id, trigger: event, title: `launch ${event.id}`, description: '' })),
+  operator: () =>
+    map((event) =>
+      buildFinding(everyLaunch, {
+        key: event.id,
+        trigger: event,
+        title: `launch ${event.id}`,
+        description: '',
+      }),
+    ),
 };
 
 /** ≥ 3 launches per account in a 5-minute tumbling window. */
@@ -33,23 +41,29 @@ const launchBurst: Detection = {
   ...meta,
   id: 'launch-burst',
   routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
-  operator: ({ clock }) => (events) =>
-    events.pipe(
-      threshold({ clock, key: (e) => e.account, window: tumbling(minutes(5)), atLeast: 3 }),
-      map((match) =>
-        buildFinding(launchBurst, {
-          key: match.key,
-          trigger: match.items.at(-1) as SecurityEvent,
-          events: match.items,
-          window: match.window,
-          title: `${match.count} launches in ${match.key}`,
-          description: '',
-        }),
+  operator:
+    ({ clock }) =>
+    (events) =>
+      events.pipe(
+        threshold({ clock, key: (e) => e.account, window: tumbling(minutes(5)), atLeast: 3 }),
+        map((match) =>
+          buildFinding(launchBurst, {
+            key: match.key,
+            trigger: match.items.at(-1) as SecurityEvent,
+            events: match.items,
+            window: match.window,
+            title: `${match.count} launches in ${match.key}`,
+            description: '',
+          }),
+        ),
       ),
-    ),
 };
 
-function run(detections: Detection[], script: [string, SecurityEvent][], extra: Partial<PipelineOptions> = {}) {
+function run(
+  detections: Detection[],
+  script: [string, SecurityEvent][],
+  extra: Partial<PipelineOptions> = {},
+) {
   const findings: Finding[] = [];
   const clock = new WatermarkClock(minutes(5));
   const state = new StateCache({ ...DEFAULT_STATE_OPTIONS, now: () => clock.latest });
@@ -191,22 +205,37 @@ describe('Pipeline', () => {
           archived: null,
         },
       });
-    const { findings, pipeline } = run([repeats], [
-      ['a', gd('x', 1)],
-      ['a', gd('x', 1)],
-      ['a', gd('x', 4)],
-    ]);
+    const { findings, pipeline } = run(
+      [repeats],
+      [
+        ['a', gd('x', 1)],
+        ['a', gd('x', 1)],
+        ['a', gd('x', 4)],
+      ],
+    );
     expect(findings.map((f) => f.count)).toEqual([1, 4]);
     expect(pipeline.counters.findingsByDetection.get('repeats')).toBe(1);
     expect(pipeline.counters.findingUpdates).toBe(1);
   });
 
   it('applies allow rules only to the detections they name', () => {
-    const ci = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/ci-build/x', name: 'x', account: '111122223333', sessionIssuer: 'arn:aws:iam::111122223333:role/ci-build', mfa: null, accessKeyId: null };
+    const ci = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/ci-build/x',
+      name: 'x',
+      account: '111122223333',
+      sessionIssuer: 'arn:aws:iam::111122223333:role/ci-build',
+      mfa: null,
+      accessKeyId: null,
+    };
     const { findings, pipeline } = run(
       [everyLaunch, launchBurst],
       [0, 1, 2].map((m) => ['a', launch(`e${m}`, m, { principal: ci })] as [string, SecurityEvent]),
-      { allowRules: [{ reason: 'CI fleet', detections: ['launch-burst'], principals: ['arn:aws:iam::*:role/ci-*'] }] },
+      {
+        allowRules: [
+          { reason: 'CI fleet', detections: ['launch-burst'], principals: ['arn:aws:iam::*:role/ci-*'] },
+        ],
+      },
     );
     expect(findings.map((f) => f.detection)).toEqual(['every-launch', 'every-launch', 'every-launch']);
     expect(pipeline.counters.suppressedByDetection.get('launch-burst')).toBe(3);
@@ -217,11 +246,14 @@ describe('Pipeline', () => {
       ...meta,
       id: 'sees-state',
       routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
-      operator: ({ state }) =>
+      operator:
+        ({ state }) =>
         (events) =>
           events.pipe(
-            filter((event) => state.instance('i-0aaa') !== undefined),
-            map((event) => buildFinding(seesState, { key: event.id, trigger: event, title: 'known', description: '' })),
+            filter(() => state.instance('i-0aaa') !== undefined),
+            map((event) =>
+              buildFinding(seesState, { key: event.id, trigger: event, title: 'known', description: '' }),
+            ),
           ),
     };
     const raw = {

@@ -1,10 +1,10 @@
 import { Subject, type Subscription } from 'rxjs';
 import type { Detection, DetectionParams } from '../../detections/api.js';
 import { type AllowRule, dedup, suppress } from '../../detections/operators/index.js';
-import type { Finding, SecurityEvent } from '../../schemas/types.js';
-import type { StateCache } from '../state/index.js';
-import { EmittedFindings } from './emitted-findings.js';
+import type { EventSource, Finding, SecurityEvent } from '../../schemas/types.js';
+import { STATE_ROUTES, type StateCache } from '../state/index.js';
 import { PipelineCounters } from './counters.js';
+import { EmittedFindings } from './emitted-findings.js';
 import { Router } from './router.js';
 import type { WatermarkClock } from './watermarks.js';
 
@@ -38,6 +38,8 @@ export class Pipeline {
   readonly clock: WatermarkClock;
   readonly counters = new PipelineCounters();
   private readonly router: Router<DetectionInput>;
+  /** Detections' routes plus what the state cache learns from: everything else may be dropped unparsed. */
+  private readonly wanted: Router<true>;
   private readonly inputs: DetectionInput[];
   private readonly subscriptions: Subscription[] = [];
   private readonly emitted = new EmittedFindings();
@@ -46,14 +48,21 @@ export class Pipeline {
   constructor(private readonly options: PipelineOptions) {
     this.state = options.state;
     this.clock = options.clock;
-    this.inputs = options.detections.map((detection) => ({ detection, events: new Subject<SecurityEvent>() }));
+    this.inputs = options.detections.map((detection) => ({
+      detection,
+      events: new Subject<SecurityEvent>(),
+    }));
     this.router = new Router(this.inputs.map((input) => ({ routes: input.detection.routes, target: input })));
+    this.wanted = new Router([
+      ...options.detections.map((detection) => ({ routes: detection.routes, target: true as const })),
+      { routes: STATE_ROUTES, target: true as const },
+    ]);
     for (const input of this.inputs) this.subscriptions.push(this.subscribe(input));
   }
 
-  /** Whether any detection routes on this source and action (lets decoders skip unwanted records early). */
-  wants(event: Pick<SecurityEvent, 'source' | 'action'>): boolean {
-    return this.router.wants(event.source, event.action);
+  /** Whether a detection or the state cache needs this source and action (lets decoders skip the rest unparsed). */
+  wants(source: EventSource, action: string): boolean {
+    return this.wanted.wants(source, action);
   }
 
   open(input: string): void {

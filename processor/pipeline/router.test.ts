@@ -3,7 +3,10 @@ import { Router } from './router.js';
 
 describe('Router', () => {
   const router = new Router([
-    { routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances', 'ec2:TerminateInstances'] }], target: 'launches' },
+    {
+      routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances', 'ec2:TerminateInstances'] }],
+      target: 'launches',
+    },
     { routes: [{ source: 'cloudtrail', actions: '*' }], target: 'root-usage' },
     {
       routes: [
@@ -16,7 +19,11 @@ describe('Router', () => {
   ]);
 
   it('dispatches an event to exactly the targets that routed on its source and action', () => {
-    expect(router.targets('cloudtrail', 'ec2:RunInstances')).toEqual(['root-usage', 'launches', 'correlation']);
+    expect(router.targets('cloudtrail', 'ec2:RunInstances')).toEqual([
+      'root-usage',
+      'launches',
+      'correlation',
+    ]);
     expect(router.targets('cloudtrail', 's3:GetObject')).toEqual(['root-usage']);
     expect(router.targets('guardduty', 'Recon:EC2/PortProbeUnprotectedPort')).toEqual(['correlation']);
     expect(router.targets('flowlog', 'ACCEPT')).toEqual(['inbound']);
@@ -29,7 +36,9 @@ describe('Router', () => {
   });
 
   it('returns the same array for repeated lookups (memoised, no per-event allocation)', () => {
-    expect(router.targets('cloudtrail', 'iam:CreateUser')).toBe(router.targets('cloudtrail', 'iam:CreateUser'));
+    expect(router.targets('cloudtrail', 'iam:CreateUser')).toBe(
+      router.targets('cloudtrail', 'iam:CreateUser'),
+    );
   });
 
   it('lists a target once even when two of its routes match', () => {
