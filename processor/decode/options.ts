@@ -1,0 +1,46 @@
+import type { EventSource } from '../../schemas/types.js';
+import { DecodeError } from './dead-letter.js';
+import { DEFAULT_FLOW_FORMAT, type FlowFormat, parseFlowFormat } from './flow-format.js';
+
+export interface DecodeOptions {
+  /** Custom flow-log format, `${version} ${vpc-id} ...` or `version vpc-id ...`; default: version 2. */
+  flowFormat?: string;
+  /** Prefilter: records nobody wants may be skipped (never a wanted one). */
+  wants?: (source: EventSource, action: string) => boolean;
+  /** Default 1 MiB (the Kinesis record limit). */
+  maxRecordBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+
+/** Options resolved once per call: the flow format is parsed here, not per line. */
+export interface DecodeContext {
+  wants: ((source: EventSource, action: string) => boolean) | undefined;
+  maxRecordBytes: number;
+  /** An invalid format is kept as its error: every flow line is then dead-lettered with it. */
+  flowFormat: FlowFormat | DecodeError;
+}
+
+/**
+ * Resolves options into a context for the decoders.
+ *
+ *   const context = decodeContext({ flowFormat: 'version account-id start action' });
+ */
+export function decodeContext(options: DecodeOptions = {}): DecodeContext {
+  return {
+    wants: options.wants,
+    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    flowFormat:
+      options.flowFormat === undefined ? DEFAULT_FLOW_FORMAT : tryParseFlowFormat(options.flowFormat),
+  };
+}
+
+/** A flow format, or the reason it is unusable. */
+export function tryParseFlowFormat(text: string): FlowFormat | DecodeError {
+  try {
+    return parseFlowFormat(text);
+  } catch (error) {
+    if (error instanceof DecodeError) return error;
+    throw error;
+  }
+}
