@@ -35,4 +35,11 @@ describe('instance profiles', () => {
     expect(state.instanceProfileRoles('web')).toEqual([]);
     expect(state.instanceProfileRoles('never-seen')).toEqual([]);
   });
+
+  it('keeps the roles of a stub when its CreateInstanceProfile arrives after them (out of order)', () => {
+    const { state } = testCache();
+    state.apply(profileEvent('AddRoleToInstanceProfile', 'admin-role'));
+    state.apply(profileEvent('CreateInstanceProfile'));
+    expect(state.instanceProfileRoles(PROFILE_ARN)).toEqual(['admin-role']);
+  });
 });

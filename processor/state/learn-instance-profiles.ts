@@ -3,12 +3,21 @@ import type { FactStore } from './fact-store.js';
 import { field, text } from './record-fields.js';
 import type { StoredInstanceProfile } from './stored-facts.js';
 
-/** iam:CreateInstanceProfile: a fresh profile without roles. */
+/**
+ * iam:CreateInstanceProfile: a fresh profile without roles. A stub left by an AddRoleToInstanceProfile
+ * that arrived first (out of order, within lateness) keeps its roles.
+ */
 export function learnCreateInstanceProfile(store: FactStore, event: SecurityEvent): void {
   const name = profileName(event);
   if (name === null) return;
   const arn = text(field(event.raw, 'responseElements', 'instanceProfile', 'arn'));
-  store.set('profile', name, { name, arn, account: event.account, roles: [] });
+  const stub = store.get('profile', name);
+  store.set('profile', name, {
+    name,
+    arn,
+    account: event.account,
+    roles: stub && stub.arn === null ? stub.roles : [],
+  });
 }
 
 /** iam:DeleteInstanceProfile. */

@@ -108,4 +108,11 @@ describe('roles', () => {
     state.apply(createRole());
     expect(state.role(ROLE_ARN)).toMatchObject({ policies: [], admin: false });
   });
+
+  it('keeps what a stub learned when its CreateRole arrives after AttachRolePolicy (out of order)', () => {
+    const { state } = testCache();
+    state.apply(rolePolicy('AttachRolePolicy', { policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    state.apply(createRole());
+    expect(state.role(ROLE_ARN)).toMatchObject({ arn: ROLE_ARN, admin: true });
+  });
 });

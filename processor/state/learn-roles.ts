@@ -6,11 +6,19 @@ import type { StoredRole } from './stored-facts.js';
 
 const ADMIN_MANAGED_POLICY_SUFFIX = ':policy/AdministratorAccess';
 
-/** iam:CreateRole: a fresh role without policies (a re-created role starts over). */
+/**
+ * iam:CreateRole: a fresh role without policies. A stub left by an AttachRolePolicy that arrived first
+ * (out of order, within lateness) keeps what it learned, so arrival order does not change the facts.
+ */
 export function learnCreateRole(store: FactStore, event: SecurityEvent): void {
   const name = roleName(event);
   if (name === null) return;
   const arn = text(field(event.raw, 'responseElements', 'role', 'arn'));
+  const stub = store.get('role', name);
+  if (stub && stub.fact.arn === null) {
+    store.set('role', name, { ...stub, fact: { ...stub.fact, arn } });
+    return;
+  }
   store.set('role', name, {
     fact: { name, arn, account: event.account, policies: [], admin: false },
     adminInline: [],
