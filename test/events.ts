@@ -1,7 +1,9 @@
 import type { SecurityEvent } from '../schemas/types.js';
 
 /** A minimal SecurityEvent for unit tests of stages after decode; override what the test is about. */
-export function testEvent(overrides: Partial<SecurityEvent> & Pick<SecurityEvent, 'id' | 'time'>): SecurityEvent {
+export function testEvent(
+  overrides: Partial<SecurityEvent> & Pick<SecurityEvent, 'id' | 'time'>,
+): SecurityEvent {
   return {
     source: 'cloudtrail',
     account: '111122223333',

@@ -5,7 +5,8 @@ import { decodeJson } from '../processor/decode/index.js';
 import { Pipeline } from '../processor/pipeline/pipeline.js';
 import { WatermarkClock } from '../processor/pipeline/watermarks.js';
 import { DEFAULT_STATE_OPTIONS, StateCache } from '../processor/state/index.js';
-import type { Finding, JsonObject, SecurityEvent } from '../schemas/types.js';
+import type { Finding, SecurityEvent } from '../schemas/types.js';
+import { runInstancesRecord } from './cloudtrail.js';
 
 const DAY = Date.UTC(2026, 10, 24);
 const LATENESS = minutes(5);
@@ -15,35 +16,7 @@ let sequence = 0;
 
 function runInstances(account: string, time: number, instanceType: string): SecurityEvent {
   sequence += 1;
-  const record: JsonObject = {
-    eventVersion: '1.08',
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: `arn:aws:sts::${account}:assumed-role/deployer/ci`,
-      accountId: account,
-      sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${account}:role/deployer` } },
-    },
-    eventTime: new Date(time).toISOString().replace('.000Z', 'Z'),
-    eventSource: 'ec2.amazonaws.com',
-    eventName: 'RunInstances',
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.10',
-    userAgent: 'aws-cli/2.15.0',
-    requestParameters: {
-      instanceType,
-      minCount: 1,
-      maxCount: 1,
-      tagSpecificationSet: {
-        items: [{ resourceType: 'instance', tags: [{ key: 'owner', value: 'ml' }, { key: 'cost-center', value: '42' }] }],
-      },
-    },
-    responseElements: {
-      instancesSet: { items: [{ instanceId: `i-${sequence.toString(16).padStart(17, '0')}`, instanceType }] },
-    },
-    eventID: `00000000-0000-4000-8000-${sequence.toString().padStart(12, '0')}`,
-    eventType: 'AwsApiCall',
-    recipientAccountId: account,
-  };
+  const record = runInstancesRecord(account, time, instanceType, sequence);
   const { events, deadLetters } = decodeJson(record, { input: 'test', offset: String(sequence) });
   expect(deadLetters).toEqual([]);
   return events[0] as SecurityEvent;
@@ -91,7 +64,10 @@ describe('ec2-large-instance-burst over hours of replayed data', () => {
     pipeline.close('trail');
     pipeline.finish();
 
-    const window = (hour: number) => ({ start: DAY + hour * 3_600_000, end: DAY + hour * 3_600_000 + minutes(5) });
+    const window = (hour: number) => ({
+      start: DAY + hour * 3_600_000,
+      end: DAY + hour * 3_600_000 + minutes(5),
+    });
     expect(emitted.map(({ finding }) => [finding.account, finding.window, finding.count])).toEqual([
       [ACCOUNTS[0], window(1), 6],
       [ACCOUNTS[0], window(4), 12],

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../schemas/types.js';
+
+/** Runs the real CLI entry point (TypeScript via tsx) as a user would, and returns its exit code and output. */
+function shardwatch(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'processor/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+const rootLogin = {
+  eventVersion: '1.08',
+  userIdentity: {
+    type: 'Root',
+    principalId: '111122223333',
+    arn: 'arn:aws:iam::111122223333:root',
+    accountId: '111122223333',
+  },
+  eventTime: '2026-11-24T09:00:00Z',
+  eventSource: 'signin.amazonaws.com',
+  eventName: 'ConsoleLogin',
+  awsRegion: 'us-east-1',
+  sourceIPAddress: '198.51.100.7',
+  userAgent: 'Mozilla/5.0',
+  requestParameters: null,
+  responseElements: { ConsoleLogin: 'Success' },
+  additionalEventData: { MFAUsed: 'Yes' },
+  eventID: '0b0e2f5e-1c1a-4f5e-9d7c-000000000001',
+  eventType: 'AwsConsoleSignIn',
+  recipientAccountId: '111122223333',
+};
+
+describe('shardwatch replay (CLI)', () => {
+  it('replays the bundled samples into findings, a summary and no dead letters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+    const out = join(dir, 'findings.jsonl');
+    const { code, stderr } = shardwatch('replay', 'samples', '--out', out, '--quiet');
+    expect(code).toBe(0);
+    const findings = readJsonl<Finding>(out);
+    expect(countBy(findings, (f) => f.detection)).toEqual(EXPECTED_SAMPLE_FINDINGS);
+    expect(readFileSync(join(dir, 'findings.dead-letters.jsonl'), 'utf8')).toBe('');
+    expect(stderr).toContain('dead letters: 0');
+    expect(stderr).toMatch(/events: cloudtrail \d+, guardduty \d+, flowlog \d+/);
+  });
+
+  it('dead-letters bad input with reasons and origins, and still finds what the good records show', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+    const input = join(dir, 'in');
+    const out = join(dir, 'out', 'findings.jsonl');
+    spawnSync('mkdir', ['-p', input]);
+    writeFileSync(
+      join(input, 'a-mixed.jsonl'),
+      `${JSON.stringify(rootLogin)}\n{"eventTime": oops\n\u0000\u0001\u0002binary\n`,
+    );
+    writeFileSync(
+      join(input, 'b-truncated.json.gz'),
+      gzipSync(JSON.stringify({ Records: [rootLogin] })).subarray(0, 30),
+    );
+    writeFileSync(join(input, 'c-empty.json'), '');
+    const { code, stderr } = shardwatch('replay', input, '--out', out, '--quiet');
+    expect(code).toBe(0);
+    expect(readJsonl<Finding>(out).map((f) => f.detection)).toEqual(['iam-root-account-usage']);
+    const deadLetters = readJsonl<{ origin: { input: string; offset: string }; reason: string }>(
+      join(dir, 'out', 'findings.dead-letters.jsonl'),
+    );
+    // files without any event come first: replay merges files by the time of their first event
+    expect(
+      deadLetters.map((d) => [d.origin.input.replace(`${input}/`, ''), d.origin.offset, d.reason]),
+    ).toEqual([
+      ['b-truncated.json.gz', '0', 'gzip_truncated'],
+      ['c-empty.json', '0', 'empty'],
+      ['a-mixed.jsonl', '2', 'json_invalid'],
+      ['a-mixed.jsonl', '3', 'binary'],
+    ]);
+    expect(stderr).toContain('dead letters: 4');
+  });
+
+  it('writes findings to stdout as JSON Lines without --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+    writeFileSync(join(dir, 'root.json'), JSON.stringify(rootLogin));
+    const { code, stdout } = shardwatch('replay', join(dir, 'root.json'), '--quiet');
+    expect(code).toBe(0);
+    const findings = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Finding);
+    expect(findings.map((f) => [f.detection, f.account, f.principal])).toEqual([
+      ['iam-root-account-usage', '111122223333', 'arn:aws:iam::111122223333:root'],
+    ]);
+  });
+
+  it('exits 2 on a bad config and 1 on a missing input path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'lateness: soon\n');
+    expect(shardwatch('replay', 'samples', '--config', join(dir, 'bad.yaml')).code).toBe(2);
+    expect(shardwatch('replay', join(dir, 'no-such-dir')).code).toBe(1);
+    expect(shardwatch('replay').code).toBe(2);
+  });
+
+  it('validates the example config, and names the bad key of a broken one', () => {
+    expect(shardwatch('validate', '--config', 'shardwatch.example.yaml').code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'detections:\n  no-such-detection: {}\nallowList:\n  - reason: office\n    cidrs: [10.0.0.0/33]\n',
+    );
+    const { code, stderr } = shardwatch('validate', '--config', join(dir, 'broken.yaml'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('detections.no-such-detection: no such detection');
+    expect(stderr).toContain('allowList[0].cidrs[0]');
+  });
+
+  it('runs the fixtures of every catalog detection with `shardwatch test`', () => {
+    const { code, stdout } = shardwatch('test');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/(\d+) passed, 0 failed/);
+  });
+});
+
+/** What the sample stories in samples/README.md are built to trigger. */
+const EXPECTED_SAMPLE_FINDINGS: Record<string, number> = {};
