@@ -70,7 +70,8 @@ function deadLettersBeside(out: string): string {
 
 function describeFinding(finding: Finding): string {
   const where = [finding.account, finding.region].filter(Boolean).join('/');
-  return `${finding.tier.toUpperCase().padEnd(6)} ${finding.severity.padEnd(8)} ${finding.detection}  ${where}  ${finding.title}`;
+  const count = finding.count > 1 ? `  (×${finding.count})` : '';
+  return `${finding.tier.toUpperCase().padEnd(6)} ${finding.severity.padEnd(8)} ${finding.detection}  ${where}  ${finding.title}${count}`;
 }
 
 function formatSummary(
