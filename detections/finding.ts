@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import type {
-  Finding,
-  FindingWindow,
-  Resource,
-  SecurityEvent,
-  Severity,
-  Tier,
-} from '../schemas/types.js';
+import type { Finding, FindingWindow, Resource, SecurityEvent, Severity, Tier } from '../schemas/types.js';
 import type { DetectionMeta } from './api.js';
 
 /** Evidence is capped so one noisy window cannot make a finding unbounded. */

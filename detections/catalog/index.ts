@@ -6,4 +6,8 @@ import { guarddutyCatalog } from './guardduty/index.js';
 export type { CatalogEntry } from './entry.js';
 
 /** Every detection shardwatch ships, with its fixtures. */
-export const catalog: readonly CatalogEntry[] = [...cloudtrailCatalog, ...guarddutyCatalog, ...flowlogCatalog];
+export const catalog: readonly CatalogEntry[] = [
+  ...cloudtrailCatalog,
+  ...guarddutyCatalog,
+  ...flowlogCatalog,
+];

@@ -1,6 +1,6 @@
+import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { once } from 'node:events';
 
 /**
  * Appends one JSON document per line to a file. `write` is synchronous for the pipeline's sake;
