@@ -12,10 +12,10 @@ import type { Finding } from '../schemas/types.js';
 
 /**
  * One measured run in its own process (so max RSS is this run's):
- *   node dist/bench/replay-run.js <baseline|decode|replay|replay-no-prefilter> <file.jsonl.gz>
- * Prints one JSON line: { mode, records, seconds, maxRssMiB, findings }.
+ *   node dist/bench/replay-run.js <baseline|decode|replay|replay-no-prefilter|replay-narrow> <file.jsonl.gz>
+ * Prints one JSON line: { mode, seconds, maxRssMiB, records, findings, stateEntries, stateMiB }.
  */
-const MODES = ['baseline', 'decode', 'replay', 'replay-no-prefilter'] as const;
+const MODES = ['baseline', 'decode', 'replay', 'replay-no-prefilter', 'replay-narrow'] as const;
 type Mode = (typeof MODES)[number];
 
 async function baseline(file: string): Promise<number> {
@@ -38,8 +38,23 @@ async function decodeOnly(file: string): Promise<number> {
   return records;
 }
 
-async function replay(file: string, prefilter: boolean): Promise<{ records: number; findings: number }> {
-  const { detections, params } = enabledDetections(DEFAULT_CONFIG);
+interface ReplayRun {
+  records: number;
+  findings: number;
+  stateEntries: number;
+  stateMiB: number;
+}
+
+/**
+ * `narrow` leaves out the detections that route every CloudTrail action (root usage, instance
+ * credential use), to show what the prefilter saves when routes are selective.
+ */
+async function replay(file: string, prefilter: boolean, narrow: boolean): Promise<ReplayRun> {
+  const enabled = enabledDetections(DEFAULT_CONFIG);
+  const { params } = enabled;
+  const detections = narrow
+    ? enabled.detections.filter((d) => !d.routes.some((r) => r.source === 'cloudtrail' && r.actions === '*'))
+    : enabled.detections;
   const out = new JsonlFile<Finding>(join(tmpdir(), `shardwatch-bench-${process.pid}.jsonl`));
   const summary = await replayFiles([file], {
     detections,
@@ -54,7 +69,12 @@ async function replay(file: string, prefilter: boolean): Promise<{ records: numb
   await out.close();
   const events = Object.values(summary.counters.eventsBySource).reduce((a, b) => a + b, 0);
   const deadLetters = [...summary.deadLettersByReason.values()].reduce((a, b) => a + b, 0);
-  return { records: events + deadLetters + summary.skipped + summary.ignored, findings: out.written };
+  return {
+    records: events + deadLetters + summary.skipped + summary.ignored,
+    findings: out.written,
+    stateEntries: summary.state.entries,
+    stateMiB: summary.state.bytes / 1_048_576,
+  };
 }
 
 const [mode, file] = process.argv.slice(2) as [Mode | undefined, string | undefined];
@@ -63,11 +83,12 @@ if (!mode || !file || !MODES.includes(mode)) {
   process.exit(2);
 }
 const started = process.hrtime.bigint();
-let records: number;
-let findings = 0;
-if (mode === 'baseline') records = await baseline(file);
-else if (mode === 'decode') records = await decodeOnly(file);
-else ({ records, findings } = await replay(file, mode === 'replay'));
+const run: ReplayRun =
+  mode === 'baseline'
+    ? { records: await baseline(file), findings: 0, stateEntries: 0, stateMiB: 0 }
+    : mode === 'decode'
+      ? { records: await decodeOnly(file), findings: 0, stateEntries: 0, stateMiB: 0 }
+      : await replay(file, mode !== 'replay-no-prefilter', mode === 'replay-narrow');
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ mode, records, seconds, maxRssMiB, findings })}\n`);
+process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMiB, ...run })}\n`);

@@ -8,17 +8,20 @@ import { fileURLToPath } from 'node:url';
  * baseline measured in the same run on the same file (gunzip + split lines + JSON.parse: the floor any
  * JSON log replay pays). Each mode runs in its own process so its peak RSS is its own.
  *
- *   npm run build && node dist/bench/replay.js [records=1000000]
+ *   npm run build && node dist/bench/replay.js [records=1000000] [distinct principals]
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const records = Number(process.argv[2] ?? 1_000_000);
-const file = join(here, '..', '..', 'bench', 'data', `cloudtrail-${records}.jsonl.gz`);
+const principals = process.argv[3] ? Number(process.argv[3]) : undefined;
+const name = principals ? `cloudtrail-${records}-p${principals}.jsonl.gz` : `cloudtrail-${records}.jsonl.gz`;
+const file = join(here, '..', '..', 'bench', 'data', name);
 
 if (!existsSync(file)) {
   process.stderr.write(`generating ${records} CloudTrail records → ${file}\n`);
+  const extra = principals ? ['--principals', String(principals)] : [];
   execFileSync(
     process.execPath,
-    [join(here, 'generate', 'cli.js'), '--records', String(records), '--out', file],
+    [join(here, 'generate', 'cli.js'), '--records', String(records), '--out', file, ...extra],
     {
       stdio: 'inherit',
     },
@@ -31,9 +34,12 @@ interface Run {
   seconds: number;
   maxRssMiB: number;
   findings: number;
+  stateEntries: number;
+  stateMiB: number;
 }
 
-const runs: Run[] = ['baseline', 'decode', 'replay', 'replay-no-prefilter'].map((mode) => {
+const modes = ['baseline', 'decode', 'replay', 'replay-no-prefilter', 'replay-narrow'];
+const runs: Run[] = modes.map((mode) => {
   const output = execFileSync(process.execPath, [join(here, 'replay-run.js'), mode, file], {
     encoding: 'utf8',
   });
@@ -41,18 +47,24 @@ const runs: Run[] = ['baseline', 'decode', 'replay', 'replay-no-prefilter'].map(
 });
 
 const base = runs[0] as Run;
-console.log(`replay benchmark: ${records} CloudTrail records (${file}), node ${process.version}`);
-console.log('mode      records    seconds  records/s  vs baseline  peak RSS MiB  findings');
+const baseRate = base.records / base.seconds;
+console.log(`replay benchmark: ${records} CloudTrail records (${name}), node ${process.version}`);
+console.log(
+  '| mode | records | seconds | records/s | vs baseline | peak RSS MiB | findings | state entries | state MiB |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const run of runs) {
   const rate = run.records / run.seconds;
-  const ratio = rate / (base.records / base.seconds);
-  console.log(
-    `${run.mode.padEnd(9)} ${String(run.records).padStart(8)} ${run.seconds.toFixed(2).padStart(10)} ${Math.round(
-      rate,
-    )
-      .toString()
-      .padStart(
-        10,
-      )} ${ratio.toFixed(2).padStart(12)} ${run.maxRssMiB.toFixed(0).padStart(13)} ${String(run.findings).padStart(9)}`,
-  );
+  const cells = [
+    run.mode,
+    run.records,
+    run.seconds.toFixed(1),
+    Math.round(rate),
+    (rate / baseRate).toFixed(2),
+    run.maxRssMiB.toFixed(0),
+    run.findings,
+    run.stateEntries,
+    run.stateMiB.toFixed(1),
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
 }

@@ -97,6 +97,8 @@ function formatSummary(
   for (const [detection, count] of [...counters.findingsByDetection].sort((a, b) => b[1] - a[1])) {
     lines.push(`  ${String(count).padStart(5)}  ${detection}`);
   }
+  const stateMiB = (summary.state.bytes / 1_048_576).toFixed(1);
+  lines.push(`state cache: ${summary.state.entries} entries, ~${stateMiB} MiB`);
   if (counters.findingUpdates) lines.push(`finding updates (dedup roll-ups): ${counters.findingUpdates}`);
   if (counters.suppressedByDetection.size)
     lines.push(`suppressed by allow-list: ${countsText(counters.suppressedByDetection)}`);

@@ -38,6 +38,8 @@ export interface ReplaySummary {
   ignored: number;
   /** Records dropped unparsed by the prefilter because nothing routes on them. */
   skipped: number;
+  /** The state cache at the end: entries and their estimated bytes (bounded by the state options). */
+  state: { entries: number; bytes: number };
 }
 
 /** Lists the files under the given paths (directories recursively), sorted, so a replay is repeatable. */
@@ -96,6 +98,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
     deadLettersByReason: new Map(),
     ignored: 0,
     skipped: 0,
+    state: { entries: 0, bytes: 0 },
   };
   let events = 0;
   let filesDone = 0;
@@ -152,6 +155,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   }
   pipeline.finish();
   await options.onProgress?.({ file: '', filesDone, filesTotal: files.length, events });
+  summary.state = { entries: state.size, bytes: state.calculatedBytes };
   return summary;
 }
 
