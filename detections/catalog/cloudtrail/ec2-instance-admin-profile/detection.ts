@@ -1,12 +1,12 @@
 import { filter, map } from 'rxjs';
-import type { StateCache } from '../../../../processor/state/index.js';
+import { STATE_ROUTES, type StateCache } from '../../../../processor/state/index.js';
 import type { Resource, SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
 import { enrich } from '../../../operators/index.js';
+import { paramReader } from '../../params.js';
 import { globMatcher } from '../glob.js';
 import { instanceProfileOf, lastPathSegment } from '../instance-launch.js';
-import { paramReader } from '../params.js';
 import { at, items, request, response, succeeded, text } from '../record.js';
 
 const ID = 'ec2-instance-admin-profile';
@@ -19,21 +19,13 @@ const ATTACH_ACTIONS = [
 ];
 
 /**
- * What the state cache learns profiles and roles from. Routed here (and ignored by the operator) so that in
- * the ingest/detect split they travel on the keyed stream with the launches and meet them in one worker's cache.
+ * What the state cache learns roles and instance profiles from (its IAM Role/InstanceProfile actions).
+ * Routed here (and ignored by the operator) so that in the ingest/detect split they travel on the keyed
+ * stream with the launches and meet them in one worker's cache.
  */
-const ROLE_LEARNING_ACTIONS = [
-  'iam:CreateRole',
-  'iam:DeleteRole',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:CreateInstanceProfile',
-  'iam:DeleteInstanceProfile',
-  'iam:AddRoleToInstanceProfile',
-  'iam:RemoveRoleFromInstanceProfile',
-];
+const ROLE_LEARNING_ACTIONS = STATE_ROUTES.flatMap((route) =>
+  route.actions === '*' ? [] : route.actions,
+).filter((action) => /^iam:\w*(Role|InstanceProfile)/.test(action));
 
 export const DEFAULT_PARAMS = { adminProfiles: [] as string[] };
 

@@ -3,8 +3,8 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
+import { paramReader } from '../../params.js';
 import { instanceLaunch, instancesLabel } from '../instance-launch.js';
-import { paramReader } from '../params.js';
 import { succeeded } from '../record.js';
 
 const ID = 'ec2-instance-forbidden-region';

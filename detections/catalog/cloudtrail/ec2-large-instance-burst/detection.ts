@@ -4,11 +4,20 @@ import { buildFinding, MAX_EVIDENCE, principalLabel } from '../../../finding.js'
 import { minutes, threshold, tumbling, type WindowMatch } from '../../../operators/index.js';
 import { isLargeInstanceType } from './large-instance-type.js';
 import { type LaunchedInstance, launchedInstances } from './launched-instances.js';
-import { type LargeInstanceBurstParams, largeInstanceBurstParams } from './params.js';
+
+const ID = 'ec2-large-instance-burst';
+
+/**
+ * `moreThan`: fires when an account launches more than this many large instances in one window;
+ * `minSize`: smallest `<N>xlarge` multiple that counts as large (bare metal always does).
+ */
+export const DEFAULT_PARAMS = { moreThan: 5, minSize: 8, windowMinutes: 5 };
+
+import { paramReader } from '../../params.js';
 
 /** More than `moreThan` large instances launched per account within a tumbling window (default 5 in 5 min). */
 export const detection: Detection = {
-  id: 'ec2-large-instance-burst',
+  id: ID,
   title: 'Burst of large EC2 instance launches',
   description:
     'An account launched more large EC2 instances (8xlarge and up, or bare metal) within a few minutes than ' +
@@ -26,7 +35,12 @@ export const detection: Detection = {
   routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
   stateful: {},
   operator: ({ clock, params }) => {
-    const settings = largeInstanceBurstParams(params);
+    const read = paramReader(ID, params);
+    const settings = {
+      moreThan: read.nonNegativeInteger('moreThan', DEFAULT_PARAMS.moreThan),
+      minSize: read.positiveInteger('minSize', DEFAULT_PARAMS.minSize),
+      windowMinutes: read.positiveInteger('windowMinutes', DEFAULT_PARAMS.windowMinutes),
+    };
     return (events) =>
       events.pipe(
         filter((event) => event.errorCode === null),
@@ -46,7 +60,7 @@ export const detection: Detection = {
   },
 };
 
-function burstFinding(match: WindowMatch<LaunchedInstance>, settings: LargeInstanceBurstParams) {
+function burstFinding(match: WindowMatch<LaunchedInstance>, settings: typeof DEFAULT_PARAMS) {
   const calls = [...new Set(match.items.map((launch) => launch.event))];
   const principals = distinct(calls.map(principalLabel));
   const regions = distinct(calls.map((event) => event.region));

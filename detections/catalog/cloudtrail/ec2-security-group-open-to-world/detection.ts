@@ -2,7 +2,7 @@ import { filter, map, mergeMap } from 'rxjs';
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
-import { paramReader } from '../params.js';
+import { paramReader } from '../../params.js';
 import { at, integer, items, request, succeeded, text } from '../record.js';
 
 const ID = 'ec2-security-group-open-to-world';

@@ -3,9 +3,14 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
 import { hours, minutes, sliding, threshold, type WindowMatch } from '../../../operators/index.js';
-import { HIDDEN_USER_NAME, isFailedConsoleLogin } from '../signin-password-spraying/failed-console-login.js';
-import { freshItems } from '../signin-password-spraying/fresh-items.js';
-import { type ConsoleBruteForceParams, consoleBruteForceParams } from './params.js';
+import { paramReader } from '../../params.js';
+import { HIDDEN_USER_NAME, isFailedConsoleLogin } from '../failed-console-login.js';
+import { freshItems } from '../fresh-items.js';
+
+const ID = 'signin-console-brute-force';
+
+/** `minFailures`: failed sign-ins for one user within the window that make a brute force. */
+export const DEFAULT_PARAMS = { minFailures: 10, windowMinutes: 10 };
 
 /**
  * At least `minFailures` failed console sign-ins for one user of one account within `windowMinutes`
@@ -13,7 +18,7 @@ import { type ConsoleBruteForceParams, consoleBruteForceParams } from './params.
  * dedup per user). Root is high, others medium.
  */
 export const detection: Detection = {
-  id: 'signin-console-brute-force',
+  id: ID,
   title: 'Console password brute force against one user',
   description:
     'The same user failed to sign in to the AWS console many times within minutes: someone is guessing that ' +
@@ -32,7 +37,11 @@ export const detection: Detection = {
   dedupPeriodMs: hours(1),
   stateful: {},
   operator: ({ clock, params }) => {
-    const settings = consoleBruteForceParams(params);
+    const read = paramReader(ID, params);
+    const settings = {
+      minFailures: read.positiveInteger('minFailures', DEFAULT_PARAMS.minFailures),
+      windowMinutes: read.positiveInteger('windowMinutes', DEFAULT_PARAMS.windowMinutes),
+    };
     return (events) =>
       events.pipe(
         filter(isFailedConsoleLogin),
@@ -58,7 +67,7 @@ function targetUser(event: SecurityEvent): string | null {
 function bruteForceFinding(
   match: WindowMatch<SecurityEvent>,
   fresh: number,
-  settings: ConsoleBruteForceParams,
+  settings: typeof DEFAULT_PARAMS,
 ) {
   const trigger = match.items.at(-1)!;
   const user = trigger.principal?.name ?? match.key;

@@ -3,9 +3,14 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, MAX_EVIDENCE } from '../../../finding.js';
 import { type DistinctMatch, distinctCount, hours, minutes, sliding } from '../../../operators/index.js';
-import { HIDDEN_USER_NAME, isFailedConsoleLogin } from './failed-console-login.js';
-import { freshItems } from './fresh-items.js';
-import { type PasswordSprayingParams, passwordSprayingParams } from './params.js';
+import { paramReader } from '../../params.js';
+import { HIDDEN_USER_NAME, isFailedConsoleLogin } from '../failed-console-login.js';
+import { freshItems } from '../fresh-items.js';
+
+const ID = 'signin-password-spraying';
+
+/** `minUsers`: distinct user names that must fail from one address within the window. */
+export const DEFAULT_PARAMS = { minUsers: 10, windowMinutes: 10 };
 
 /**
  * Failed console sign-ins for at least `minUsers` distinct users from one source address within
@@ -13,7 +18,7 @@ import { type PasswordSprayingParams, passwordSprayingParams } from './params.js
  * windows that repeat it are dropped (freshItems) and the rest merged by the hourly dedup per source address.
  */
 export const detection: Detection = {
-  id: 'signin-password-spraying',
+  id: ID,
   title: 'Console password spraying from one address',
   description:
     'One source address failed to sign in to the AWS console as many different users within minutes: a ' +
@@ -33,7 +38,11 @@ export const detection: Detection = {
   dedupPeriodMs: hours(1),
   stateful: { partitionKey: (event) => event.srcIp ?? '' },
   operator: ({ clock, params }) => {
-    const settings = passwordSprayingParams(params);
+    const read = paramReader(ID, params);
+    const settings = {
+      minUsers: read.positiveInteger('minUsers', DEFAULT_PARAMS.minUsers),
+      windowMinutes: read.positiveInteger('windowMinutes', DEFAULT_PARAMS.windowMinutes),
+    };
     return (events) =>
       events.pipe(
         filter(isFailedConsoleLogin),
@@ -53,7 +62,7 @@ export const detection: Detection = {
 function sprayingFinding(
   match: DistinctMatch<SecurityEvent>,
   fresh: number,
-  settings: PasswordSprayingParams,
+  settings: typeof DEFAULT_PARAMS,
 ) {
   const accounts = [...new Set(match.items.map((event) => event.account ?? ''))].filter(Boolean).sort();
   const account = accounts.length === 1 ? accounts[0]! : null;

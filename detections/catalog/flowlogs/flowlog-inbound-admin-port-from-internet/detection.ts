@@ -3,8 +3,13 @@ import type { FlowRecord, SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
-import { adminPortParams } from './params.js';
+import { paramReader } from '../../params.js';
 import { isPublicAddress } from './public-address.js';
+
+const ID = 'flowlog-inbound-admin-port-from-internet';
+
+/** `ports`: remote-administration ports that must not be reachable from the internet (at least one). */
+export const DEFAULT_PARAMS = { ports: [22, 3389] };
 
 const SERVICE_BY_PORT: Readonly<Record<number, string>> = { 22: 'SSH', 3389: 'RDP' };
 const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp' };
@@ -14,7 +19,7 @@ const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp' }
  * One finding per (destination, port, source) an hour.
  */
 export const detection: Detection = {
-  id: 'flowlog-inbound-admin-port-from-internet',
+  id: ID,
   title: 'Admin port reached from the internet',
   description:
     'A connection from the internet to SSH or RDP was accepted: a security group or network ACL lets the ' +
@@ -32,7 +37,7 @@ export const detection: Detection = {
   routes: [{ source: 'flowlog', actions: ['ACCEPT'] }],
   dedupPeriodMs: hours(1),
   operator: ({ params }) => {
-    const { ports } = adminPortParams(params);
+    const ports = paramReader(ID, params).ports('ports', DEFAULT_PARAMS.ports, { nonEmpty: true });
     const adminPorts = new Set(ports);
     return (events) =>
       events.pipe(

@@ -3,7 +3,12 @@ import type { FlowRecord, SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, MAX_EVIDENCE } from '../../../finding.js';
 import { type DistinctMatch, distinctCount, hours, minutes, tumbling } from '../../../operators/index.js';
-import { type PortScanParams, portScanParams } from './params.js';
+import { paramReader } from '../../params.js';
+
+const ID = 'flowlog-port-scan';
+
+/** `minPorts`: distinct destination ports one source must touch within the window. */
+export const DEFAULT_PARAMS = { minPorts: 25, windowMinutes: 1 };
 
 /**
  * One source address reaching at least `minPorts` distinct destination ports within a tumbling
@@ -12,7 +17,7 @@ import { type PortScanParams, portScanParams } from './params.js';
  * service ports (< 1024) to ephemeral ports are not probes and are skipped.
  */
 export const detection: Detection = {
-  id: 'flowlog-port-scan',
+  id: ID,
   title: 'Port scan from one address',
   description:
     'One address tried many different destination ports within a minute: a port scan looking for exposed ' +
@@ -30,7 +35,11 @@ export const detection: Detection = {
   dedupPeriodMs: hours(1),
   stateful: {},
   operator: ({ clock, params }) => {
-    const settings = portScanParams(params);
+    const read = paramReader(ID, params);
+    const settings = {
+      minPorts: read.positiveInteger('minPorts', DEFAULT_PARAMS.minPorts),
+      windowMinutes: read.positiveInteger('windowMinutes', DEFAULT_PARAMS.windowMinutes),
+    };
     return (events) =>
       events.pipe(
         filter((event) => event.flow !== null && isProbe(event.flow)),
@@ -53,7 +62,7 @@ function isProbe(flow: FlowRecord): boolean {
   return !(flow.srcPort !== null && flow.srcPort < 1024 && flow.dstPort >= 1024);
 }
 
-function portScanFinding(match: DistinctMatch<SecurityEvent>, settings: PortScanParams) {
+function portScanFinding(match: DistinctMatch<SecurityEvent>, settings: typeof DEFAULT_PARAMS) {
   const trigger = match.items.at(-1)!;
   const source = trigger.flow?.srcAddr ?? match.key;
   const ports = match.values.map(Number).sort((a, b) => a - b);

@@ -3,15 +3,24 @@ import type { GuardDutyFinding, SecurityEvent } from '../../../../schemas/types.
 import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
-import { type HighSeverityParams, highSeverityParams } from './params.js';
+import { paramReader } from '../../params.js';
 import { isSampleFinding } from './sample-finding.js';
+
+const ID = 'guardduty-high-severity-finding';
+
+/**
+ * `minSeverity`: lowest GuardDuty severity reported (GuardDuty bands: High 7.0-8.9, Critical 9.0-10.0);
+ * `criticalSeverity`: from this GuardDuty severity on the finding is critical.
+ */
+export const DEFAULT_PARAMS = { minSeverity: 7, criticalSeverity: 9 };
+const SEVERITY_RANGE = { min: 0, max: 10 };
 
 /**
  * GuardDuty findings of high severity (≥ 7.0; critical from 9.0), active and not samples. One finding per
  * (account, resource, finding type) a day: GuardDuty re-sends a finding each time its count grows.
  */
 export const detection: Detection = {
-  id: 'guardduty-high-severity-finding',
+  id: ID,
   title: 'GuardDuty high-severity finding',
   description:
     'GuardDuty reported a high or critical severity threat: a resource is likely compromised (an instance ' +
@@ -29,7 +38,11 @@ export const detection: Detection = {
   routes: [{ source: 'guardduty', actions: '*' }],
   dedupPeriodMs: hours(24),
   operator: ({ params }) => {
-    const settings = highSeverityParams(params);
+    const read = paramReader(ID, params);
+    const settings = {
+      minSeverity: read.number('minSeverity', DEFAULT_PARAMS.minSeverity, SEVERITY_RANGE),
+      criticalSeverity: read.number('criticalSeverity', DEFAULT_PARAMS.criticalSeverity, SEVERITY_RANGE),
+    };
     return (events) =>
       events.pipe(
         filter((event) => {
@@ -47,7 +60,7 @@ export const detection: Detection = {
 function highSeverityFinding(
   event: SecurityEvent,
   guardduty: GuardDutyFinding,
-  settings: HighSeverityParams,
+  settings: typeof DEFAULT_PARAMS,
 ) {
   const critical = guardduty.severity >= settings.criticalSeverity;
   const resource = `${guardduty.resourceType ?? 'resource'} ${guardduty.resourceId ?? 'unknown'}`;

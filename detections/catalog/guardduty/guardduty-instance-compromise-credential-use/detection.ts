@@ -4,8 +4,13 @@ import type { Resource, SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours, minutes, type SequenceMatch, sequence } from '../../../operators/index.js';
+import { paramReader } from '../../params.js';
 import { instanceAddresses } from './instance-addresses.js';
-import { type CredentialUseParams, credentialUseParams } from './params.js';
+
+const ID = 'guardduty-instance-compromise-credential-use';
+
+/** `withinMinutes`: how long after the GuardDuty finding a use of the instance's credentials is correlated. */
+export const DEFAULT_PARAMS = { withinMinutes: 60 };
 
 /** EC2 role credentials carry the instance id as their session name. */
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
@@ -16,7 +21,7 @@ const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
  * Routes every CloudTrail action: any call may be the stolen credentials' first use.
  */
 export const detection: Detection = {
-  id: 'guardduty-instance-compromise-credential-use',
+  id: ID,
   title: 'Compromised instance credentials used',
   description:
     "GuardDuty flagged an EC2 instance, and shortly after, the instance's IAM role credentials called AWS from " +
@@ -38,7 +43,9 @@ export const detection: Detection = {
   dedupPeriodMs: hours(1),
   stateful: { partitionKey: instanceKey },
   operator: ({ clock, params }) => {
-    const settings = credentialUseParams(params);
+    const settings = {
+      withinMinutes: paramReader(ID, params).positiveInteger('withinMinutes', DEFAULT_PARAMS.withinMinutes),
+    };
     return (events) =>
       events.pipe(
         sequence({
@@ -75,7 +82,7 @@ function isInstanceCredentialCall(event: SecurityEvent): boolean {
 
 function credentialUseFinding(
   { key, first, then }: SequenceMatch<SecurityEvent, SecurityEvent>,
-  settings: CredentialUseParams,
+  settings: typeof DEFAULT_PARAMS,
 ) {
   const findingType = first.guardduty?.type ?? first.action;
   const role = then.principal?.sessionIssuer ?? null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { minutes, sliding, threshold } from '../../../operators/index.js';
-import { play } from '../../../operators/testing.js';
+import { minutes, sliding, threshold } from '../../operators/index.js';
+import { play } from '../../operators/testing.js';
 import { freshItems } from './fresh-items.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);

@@ -1,4 +1,4 @@
-import type { SecurityEvent } from '../../../../schemas/types.js';
+import type { SecurityEvent } from '../../../schemas/types.js';
 
 /**
  * The user name CloudTrail writes for a failed sign-in to a user that does not exist, so that failures

@@ -1,6 +1,6 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
-import type { EventClock } from '../../../api.js';
-import type { Timed, WindowMatch } from '../../../operators/index.js';
+import type { EventClock } from '../../api.js';
+import type { Timed, WindowMatch } from '../../operators/index.js';
 
 /** A sliding-window match and how many of its items no earlier window of its key reported. */
 export interface FreshMatch<M> {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { WatermarkClock } from '../../processor/pipeline/watermarks.js';
+import { DEFAULT_STATE_OPTIONS, StateCache } from '../../processor/state/index.js';
+import type { Detection, DetectionParams } from '../api.js';
+import { catalog } from './index.js';
+
+function build(detection: Detection, params: DetectionParams) {
+  const clock = new WatermarkClock(300_000);
+  const state = new StateCache({ ...DEFAULT_STATE_OPTIONS, now: () => clock.latest });
+  return () => detection.operator({ clock, state, params });
+}
+
+function detectionById(id: string): Detection {
+  const entry = catalog.find((candidate) => candidate.detection.id === id);
+  if (!entry) throw new Error(`no catalog detection ${id}`);
+  return entry.detection;
+}
+
+/** The param names a detection reads when its operator is built. */
+function paramsRead(detection: Detection): string[] {
+  const names = new Set<string>();
+  const params = new Proxy<DetectionParams>(
+    {},
+    {
+      get(_target, name) {
+        if (typeof name === 'string') names.add(name);
+        return undefined;
+      },
+    },
+  );
+  build(detection, params)();
+  return [...names].sort();
+}
+
+/** [detection id, param, bad value, message after `detections.<id>.params.<param>: `]: one per param. */
+const BAD_VALUES: readonly (readonly [string, string, unknown, string])[] = [
+  [
+    'ec2-instance-admin-profile',
+    'adminProfiles',
+    'admin',
+    'expected a list of non-empty strings, got "admin"',
+  ],
+  ['ec2-instance-forbidden-region', 'allowedRegions', [''], 'expected a list of non-empty strings, got [""]'],
+  ['ec2-instance-missing-tags', 'requiredTags', {}, 'expected a list of non-empty strings, got {}'],
+  ['ec2-instance-unapproved-type', 'approvedFamilies', [3], 'expected a list of non-empty strings, got [3]'],
+  ['ec2-large-instance-burst', 'moreThan', -1, 'expected a non-negative integer, got -1'],
+  ['ec2-large-instance-burst', 'minSize', '8', 'expected a positive integer, got "8"'],
+  ['ec2-large-instance-burst', 'windowMinutes', 0, 'expected a positive integer, got 0'],
+  [
+    'ec2-security-group-open-to-world',
+    'sensitivePorts',
+    ['22'],
+    'expected a list of port numbers 0-65535, got ["22"]',
+  ],
+  ['signin-console-brute-force', 'minFailures', 2.5, 'expected a positive integer, got 2.5'],
+  ['signin-console-brute-force', 'windowMinutes', 0, 'expected a positive integer, got 0'],
+  ['signin-password-spraying', 'minUsers', 0, 'expected a positive integer, got 0'],
+  ['signin-password-spraying', 'windowMinutes', '10', 'expected a positive integer, got "10"'],
+  [
+    'flowlog-inbound-admin-port-from-internet',
+    'ports',
+    [],
+    'expected a non-empty list of port numbers 0-65535, got []',
+  ],
+  ['flowlog-port-scan', 'minPorts', '25', 'expected a positive integer, got "25"'],
+  ['flowlog-port-scan', 'windowMinutes', 1.5, 'expected a positive integer, got 1.5'],
+  ['guardduty-high-severity-finding', 'minSeverity', 11, 'expected a number from 0 to 10, got 11'],
+  ['guardduty-high-severity-finding', 'criticalSeverity', -1, 'expected a number from 0 to 10, got -1'],
+  [
+    'guardduty-instance-compromise-credential-use',
+    'withinMinutes',
+    'an hour',
+    'expected a positive integer, got "an hour"',
+  ],
+];
+
+describe('catalog detection params', () => {
+  it('has a bad-value case for every param every catalog detection reads', () => {
+    const read = catalog
+      .flatMap(({ detection }) => paramsRead(detection).map((name) => `${detection.id}.${name}`))
+      .sort();
+    expect(read).toEqual(BAD_VALUES.map(([id, name]) => `${id}.${name}`).sort());
+  });
+
+  it.each(BAD_VALUES)('%s: a bad %s fails when the operator is built', (id, name, value, message) => {
+    const detection = detectionById(id);
+    expect(build(detection, { [name]: value })).toThrow(`detections.${id}.params.${name}: ${message}`);
+    expect(build(detection, {})).not.toThrow();
+  });
+
+  it('accepts the edge values a detection allows', () => {
+    expect(build(detectionById('ec2-large-instance-burst'), { moreThan: 0 })).not.toThrow();
+    expect(build(detectionById('ec2-security-group-open-to-world'), { sensitivePorts: [] })).not.toThrow();
+  });
+});
