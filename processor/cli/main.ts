@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { replayCommand } from './replay-command.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
@@ -38,6 +39,17 @@ program
   .requiredOption('-c, --config <file>', 'shardwatch.yaml')
   .action((options) => {
     process.exitCode = validateCommand(options);
+  });
+
+program
+  .command('bench')
+  .description(
+    'Replay benchmark over generated CloudTrail: records/s and peak RSS against a JSON.parse baseline',
+  )
+  .argument('[records]', 'records to generate and replay', '1000000')
+  .argument('[principals]', 'distinct principals in the generated records')
+  .action((records: string, principals: string | undefined) => {
+    process.exitCode = benchCommand(records, principals);
   });
 
 await program.parseAsync();

@@ -5,7 +5,10 @@ import { DEFAULT_FLOW_FORMAT, type FlowFormat, parseFlowFormat } from './flow-fo
 export interface DecodeOptions {
   /** Custom flow-log format, `${version} ${vpc-id} ...` or `version vpc-id ...`; default: version 2. */
   flowFormat?: string;
-  /** Prefilter: records nobody wants may be skipped (never a wanted one). */
+  /**
+   * Prefilter: records nobody wants may be skipped (never a wanted one). `wants(source, '*')` is true
+   * when every action of the source is wanted: the decoder then spares CloudTrail text its pre-parse scan.
+   */
   wants?: (source: EventSource, action: string) => boolean;
   /** Default 1 MiB (the Kinesis record limit). */
   maxRecordBytes?: number;
@@ -16,6 +19,8 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 /** Options resolved once per call: the flow format is parsed here, not per line. */
 export interface DecodeContext {
   wants: ((source: EventSource, action: string) => boolean) | undefined;
+  /** Whether scanning CloudTrail text for its action before parsing can skip anything. */
+  scanCloudTrail: boolean;
   maxRecordBytes: number;
   /** An invalid format is kept as its error: every flow line is then dead-lettered with it. */
   flowFormat: FlowFormat | DecodeError;
@@ -29,6 +34,7 @@ export interface DecodeContext {
 export function decodeContext(options: DecodeOptions = {}): DecodeContext {
   return {
     wants: options.wants,
+    scanCloudTrail: options.wants !== undefined && !options.wants('cloudtrail', '*'),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     flowFormat:
       options.flowFormat === undefined ? DEFAULT_FLOW_FORMAT : tryParseFlowFormat(options.flowFormat),

@@ -30,7 +30,7 @@ export function decodeTextInto(
 }
 
 function decodeJsonText(text: string, origin: Origin, context: DecodeContext, batch: DecodeBatch): void {
-  if (context.wants) {
+  if (context.scanCloudTrail && context.wants) {
     const action = scanCloudTrailAction(text);
     if (action !== null && !context.wants('cloudtrail', action)) {
       batch.skipped += 1;
