@@ -12,10 +12,17 @@ import type { Finding } from '../schemas/types.js';
 
 /**
  * One measured run in its own process (so max RSS is this run's):
- *   node dist/bench/replay-run.js <baseline|decode|replay|replay-no-prefilter|replay-narrow> <file.jsonl.gz>
+ *   node dist/bench/replay-run.js <mode> <file.jsonl.gz>   (modes: MODES below)
  * Prints one JSON line: { mode, seconds, maxRssMiB, records, findings, stateEntries, stateMiB }.
  */
-const MODES = ['baseline', 'decode', 'replay', 'replay-no-prefilter', 'replay-narrow'] as const;
+const MODES = [
+  'baseline',
+  'decode',
+  'replay',
+  'replay-no-prefilter',
+  'replay-narrow',
+  'replay-narrow-no-prefilter',
+] as const;
 type Mode = (typeof MODES)[number];
 
 async function baseline(file: string): Promise<number> {
@@ -88,7 +95,7 @@ const run: ReplayRun =
     ? { records: await baseline(file), findings: 0, stateEntries: 0, stateMiB: 0 }
     : mode === 'decode'
       ? { records: await decodeOnly(file), findings: 0, stateEntries: 0, stateMiB: 0 }
-      : await replay(file, mode !== 'replay-no-prefilter', mode === 'replay-narrow');
+      : await replay(file, !mode.endsWith('no-prefilter'), mode.startsWith('replay-narrow'));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ mode, seconds, maxRssMiB, ...run })}\n`);

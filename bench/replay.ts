@@ -38,7 +38,14 @@ interface Run {
   stateMiB: number;
 }
 
-const modes = ['baseline', 'decode', 'replay', 'replay-no-prefilter', 'replay-narrow'];
+const modes = [
+  'baseline',
+  'decode',
+  'replay',
+  'replay-no-prefilter',
+  'replay-narrow',
+  'replay-narrow-no-prefilter',
+];
 const runs: Run[] = modes.map((mode) => {
   const output = execFileSync(process.execPath, [join(here, 'replay-run.js'), mode, file], {
     encoding: 'utf8',
