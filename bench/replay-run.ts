@@ -9,21 +9,13 @@ import { decodeFile } from '../processor/decode/index.js';
 import { replayFiles } from '../processor/pipeline/replay.js';
 import { JsonlFile } from '../processor/sinks/jsonl-file.js';
 import type { Finding } from '../schemas/types.js';
+import { REPLAY_MODES, type ReplayMode } from './replay-modes.js';
 
 /**
  * One measured run in its own process (so max RSS is this run's):
- *   node dist/bench/replay-run.js <mode> <file.jsonl.gz>   (modes: MODES below)
+ *   node dist/bench/replay-run.js <mode> <file.jsonl.gz>   (modes: REPLAY_MODES below)
  * Prints one JSON line: { mode, seconds, maxRssMiB, records, findings, stateEntries, stateMiB }.
  */
-const MODES = [
-  'baseline',
-  'decode',
-  'replay',
-  'replay-no-prefilter',
-  'replay-narrow',
-  'replay-narrow-no-prefilter',
-] as const;
-type Mode = (typeof MODES)[number];
 
 async function baseline(file: string): Promise<number> {
   let records = 0;
@@ -84,9 +76,9 @@ async function replay(file: string, prefilter: boolean, narrow: boolean): Promis
   };
 }
 
-const [mode, file] = process.argv.slice(2) as [Mode | undefined, string | undefined];
-if (!mode || !file || !MODES.includes(mode)) {
-  process.stderr.write(`usage: replay-run <${MODES.join('|')}> <file>\n`);
+const [mode, file] = process.argv.slice(2) as [ReplayMode | undefined, string | undefined];
+if (!mode || !file || !REPLAY_MODES.includes(mode)) {
+  process.stderr.write(`usage: replay-run <${REPLAY_MODES.join('|')}> <file>\n`);
   process.exit(2);
 }
 const started = process.hrtime.bigint();

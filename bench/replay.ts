@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPLAY_MODES } from './replay-modes.js';
 
 /**
  * Replay benchmark: records/s and peak RSS of `shardwatch replay` over generated CloudTrail, against a
@@ -38,15 +39,7 @@ interface Run {
   stateMiB: number;
 }
 
-const modes = [
-  'baseline',
-  'decode',
-  'replay',
-  'replay-no-prefilter',
-  'replay-narrow',
-  'replay-narrow-no-prefilter',
-];
-const runs: Run[] = modes.map((mode) => {
+const runs: Run[] = REPLAY_MODES.map((mode) => {
   const output = execFileSync(process.execPath, [join(here, 'replay-run.js'), mode, file], {
     encoding: 'utf8',
   });
