@@ -13,7 +13,7 @@ import { REPLAY_MODES, type ReplayMode } from './replay-modes.js';
 
 /**
  * One measured run in its own process (so max RSS is this run's):
- *   node dist/bench/replay-run.js <mode> <file.jsonl.gz>   (modes: REPLAY_MODES below)
+ *   node dist/bench/replay-run.js <mode> <file.jsonl.gz>   (modes: bench/replay-modes.ts)
  * Prints one JSON line: { mode, seconds, maxRssMiB, records, findings, stateEntries, stateMiB }.
  */
 
