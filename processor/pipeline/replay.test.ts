@@ -63,6 +63,30 @@ describe('replayFiles', () => {
     expect(summary.counters.eventsBySource.cloudtrail).toBe(30);
   });
 
+  it('tells the position of the event whose push emitted each finding, and null for the end-of-input flush', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwatch-replay-'));
+    const positions: unknown[] = [];
+    const replayed = (files: string[]) =>
+      replayFiles(files, {
+        detections: [largeInstanceBurst],
+        latenessMs: minutes(5),
+        state: DEFAULT_STATE_OPTIONS,
+        onFinding: (_finding, position) =>
+          positions.push(position && { ...position, input: position.input.replace(`${dir}/`, '') }),
+        onDeadLetter: () => {},
+      });
+    await replayed(overlappingFiles(dir));
+    // a-trail's 10:17 launch (its 5th event) is the first that lifts both files' watermarks past 10:05
+    expect(positions).toEqual([{ input: 'a-trail.jsonl', event: 4 }]);
+    positions.length = 0;
+    let sequence = 100;
+    const burstOnly = Array.from({ length: 6 }, (_, i) =>
+      runInstancesRecord(ACCOUNT, T0 + i * 1000, 'p4d.24xlarge', ++sequence),
+    );
+    await replayed([writeJsonl(dir, 'burst.jsonl', burstOnly)]);
+    expect(positions).toEqual([null]);
+  });
+
   it('gives the same findings whatever order the files are named or listed in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shardwatch-replay-'));
     const files = overlappingFiles(dir);

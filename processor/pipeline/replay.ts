@@ -18,10 +18,20 @@ export interface ReplayOptions {
   flowFormat?: string | undefined;
   /** Skip records no detection or state wants before parsing them (default true; false only to measure it). */
   prefilter?: boolean;
-  onFinding: (finding: Finding) => void;
+  /**
+   * Every finding, with the position of the event whose push emitted it (null for windows flushed at the
+   * end of all input), so a caller can hold that position's checkpoint until the finding is acked.
+   */
+  onFinding: (finding: Finding, position: ReplayPosition | null) => void;
   onDeadLetter: (deadLetter: DeadLetter) => void;
   /** Called after each decoded batch; awaited, so a slow writer slows the reader (bounded memory). */
   onProgress?: (progress: ReplayProgress) => Promise<void> | void;
+}
+
+/** Where an event stands in a replay: its file and its ordinal among the file's decoded events (from 0). */
+export interface ReplayPosition {
+  input: string;
+  event: number;
 }
 
 export interface ReplayProgress {
@@ -66,6 +76,8 @@ interface FileInput {
   batches: AsyncIterator<DecodeResult>;
   batch: DecodeResult;
   next: number;
+  /** Events of this file pushed so far. */
+  pushed: number;
 }
 
 /**
@@ -79,11 +91,12 @@ interface FileInput {
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplaySummary> {
   const clock = new WatermarkClock(options.latenessMs);
   const state = new StateCache({ ...options.state, now: () => clock.latest });
+  let position: ReplayPosition | null = null;
   const pipelineOptions: PipelineOptions = {
     detections: options.detections,
     clock,
     state,
-    onFinding: options.onFinding,
+    onFinding: (finding) => options.onFinding(finding, position),
   };
   if (options.params) pipelineOptions.params = options.params;
   if (options.allowRules) pipelineOptions.allowRules = options.allowRules;
@@ -142,17 +155,21 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
         batches: decodeFile(file, decodeOptions),
         batch: EMPTY_BATCH,
         next: 0,
+        pushed: 0,
       };
       if (await fetchNonEmpty(input, fetch)) active.push(input);
       current = earliest(active);
     }
     if (!current) continue;
+    position = { input: current.file, event: current.pushed };
     pipeline.push(current.file, current.batch.events[current.next] as SecurityEvent);
     current.next += 1;
+    current.pushed += 1;
     if (current.next === current.batch.events.length && !(await fetchNonEmpty(current, fetch))) {
       active.splice(active.indexOf(current), 1);
     }
   }
+  position = null;
   pipeline.finish();
   await options.onProgress?.({ file: '', filesDone, filesTotal: files.length, events });
   summary.state = { entries: state.size, bytes: state.calculatedBytes };
