@@ -38,6 +38,8 @@ interface Entry {
 interface SinkLane {
   sink: FindingSink;
   health: SinkHealth;
+  /** Delivery feeds the circuit only for sinks without their own (theirs sees every attempt). */
+  ownsHealth: boolean;
   queue: Entry[];
   inFlight: number;
   /** The linger of the oldest partial batch ran out: send it at the next free slot. */
@@ -73,6 +75,7 @@ export class Delivery {
     this.lanes = options.sinks.map((sink) => ({
       sink,
       health: hasHealth(sink) ? sink.health : new SinkHealth(),
+      ownsHealth: !hasHealth(sink),
       queue: [],
       inFlight: 0,
       due: false,
@@ -159,12 +162,12 @@ export class Delivery {
       .send(entries.map((entry) => entry.finding))
       .then(
         (outcome) => {
-          lane.health.recordSuccess();
+          if (lane.ownsHealth) lane.health.recordSuccess();
           return outcome;
         },
         (error: unknown): BatchOutcome => {
           // A sink must resolve with per-finding outcomes; a rejection is a bug, but its findings must not vanish.
-          lane.health.recordFailure();
+          if (lane.ownsHealth) lane.health.recordFailure();
           const detail = describe(error);
           const rejected = entries.map(({ finding }) => ({
             finding,
