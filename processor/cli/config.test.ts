@@ -82,3 +82,61 @@ allowList:
     expect(Object.keys(config.detections)).toEqual(['__proto__']);
   });
 });
+
+describe('sinks config', () => {
+  it('parses SNS topics by tier, owning teams by account, Timestream and InfluxDB targets', () => {
+    const config = parseConfig(`
+sinks:
+  deadLetters: out/rejected.jsonl
+  sns:
+    region: eu-west-1
+    topics: { alert: arn:aws:sns:eu-west-1:111122223333:security-alerts.fifo, notify: arn:aws:sns:eu-west-1:111122223333:notify }
+    teams:
+      "444455556666": { team: payments, topicArn: arn:aws:sns:eu-west-1:444455556666:payments-security }
+  timestream: { region: eu-west-1, database: shardwatch, table: findings }
+  influxdb: { url: "https://influx.example:8086", apiVersion: 2, org: sec, bucket: findings, tokenEnv: INFLUX_TOKEN }
+`);
+    expect(config.sinks).toEqual({
+      deadLetters: 'out/rejected.jsonl',
+      sns: {
+        region: 'eu-west-1',
+        topics: {
+          alert: 'arn:aws:sns:eu-west-1:111122223333:security-alerts.fifo',
+          notify: 'arn:aws:sns:eu-west-1:111122223333:notify',
+        },
+        teams: {
+          '444455556666': {
+            team: 'payments',
+            topicArn: 'arn:aws:sns:eu-west-1:444455556666:payments-security',
+          },
+        },
+      },
+      timestream: { region: 'eu-west-1', database: 'shardwatch', table: 'findings' },
+      influxdb: {
+        url: 'https://influx.example:8086',
+        apiVersion: 2,
+        org: 'sec',
+        bucket: 'findings',
+        tokenEnv: 'INFLUX_TOKEN',
+      },
+    });
+    expect(DEFAULT_CONFIG.sinks).toEqual({});
+  });
+
+  it.each([
+    ['sinks: { timestream: { region: eu-west-1, table: findings } }', 'config.sinks.timestream.database'],
+    ['sinks: { influxdb: { url: "http://x", apiVersion: 3 } }', 'config.sinks.influxdb.apiVersion'],
+    [
+      'sinks: { sns: { region: eu-west-1, teams: { "1": { topicArn: x } } } }',
+      'config.sinks.sns.teams.1.team',
+    ],
+  ])('names the bad key: %s', (text, path) => {
+    expect(() => parseConfig(text)).toThrow(path);
+  });
+
+  it('does not let an account id named __proto__ reach any prototype', () => {
+    const config = parseConfig('sinks: { sns: { region: r, teams: { __proto__: { team: x } } } }');
+    expect(({} as Record<string, unknown>).team).toBeUndefined();
+    expect(Object.keys(config.sinks.sns?.teams ?? {})).toEqual(['__proto__']);
+  });
+});

@@ -18,6 +18,41 @@ export interface ShardwatchConfig {
   allowList: AllowRule[];
   /** VPC flow log format for records that carry no header (CloudWatch Logs envelopes, Kinesis). */
   flowFormat: string | undefined;
+  /** Where findings go besides the JSONL output; none by default. */
+  sinks: SinksConfig;
+}
+
+export interface SnsSinkConfig {
+  region: string;
+  /** Topic ARN per tier; a tier without a topic is not published. `.fifo` topics get group and dedup ids. */
+  topics: { alert?: string; notify?: string; log?: string };
+  /** Owning team by account id; the team's own topic (if any) gets that account's findings too. */
+  teams: Record<string, { team: string; topicArn?: string }>;
+  endpoint?: string;
+}
+
+export interface TimestreamSinkConfig {
+  region: string;
+  database: string;
+  table: string;
+}
+
+export type InfluxDbSinkConfig =
+  | { url: string; apiVersion: 1; database: string }
+  | {
+      url: string;
+      apiVersion: 2;
+      org: string;
+      bucket: string /** Environment variable holding the token. */;
+      tokenEnv: string;
+    };
+
+export interface SinksConfig {
+  /** Findings a sink rejects for good (JSON Lines). Default: beside the replay output, or out/. */
+  deadLetters?: string;
+  sns?: SnsSinkConfig;
+  timestream?: TimestreamSinkConfig;
+  influxdb?: InfluxDbSinkConfig;
 }
 
 export const DEFAULT_CONFIG: ShardwatchConfig = {
@@ -26,6 +61,7 @@ export const DEFAULT_CONFIG: ShardwatchConfig = {
   detections: {},
   allowList: [],
   flowFormat: undefined,
+  sinks: {},
 };
 
 /** A config file that cannot be used; `path` says where in the document. */
@@ -79,7 +115,77 @@ export function parseConfig(text: string, origin = 'config'): ShardwatchConfig {
     detections: parseDetections(root.detections ?? {}, `${origin}.detections`),
     allowList: parseAllowList(root.allowList ?? [], `${origin}.allowList`),
     flowFormat: optionalString(root.flowFormat, `${origin}.flowFormat`),
+    sinks: parseSinks(root.sinks ?? {}, `${origin}.sinks`),
   };
+}
+
+function parseSinks(value: unknown, path: string): SinksConfig {
+  const sinks = asRecord(value, path);
+  const parsed: SinksConfig = {};
+  const deadLetters = optionalString(sinks.deadLetters, `${path}.deadLetters`);
+  if (deadLetters) parsed.deadLetters = deadLetters;
+  if (sinks.sns !== undefined) parsed.sns = parseSns(asRecord(sinks.sns, `${path}.sns`), `${path}.sns`);
+  if (sinks.timestream !== undefined) {
+    const timestream = asRecord(sinks.timestream, `${path}.timestream`);
+    parsed.timestream = {
+      region: requiredString(timestream.region, `${path}.timestream.region`),
+      database: requiredString(timestream.database, `${path}.timestream.database`),
+      table: requiredString(timestream.table, `${path}.timestream.table`),
+    };
+  }
+  if (sinks.influxdb !== undefined) {
+    const influx = asRecord(sinks.influxdb, `${path}.influxdb`);
+    const url = requiredString(influx.url, `${path}.influxdb.url`);
+    if (influx.apiVersion === 1) {
+      parsed.influxdb = {
+        url,
+        apiVersion: 1,
+        database: requiredString(influx.database, `${path}.influxdb.database`),
+      };
+    } else if (influx.apiVersion === 2) {
+      parsed.influxdb = {
+        url,
+        apiVersion: 2,
+        org: requiredString(influx.org, `${path}.influxdb.org`),
+        bucket: requiredString(influx.bucket, `${path}.influxdb.bucket`),
+        tokenEnv: requiredString(influx.tokenEnv, `${path}.influxdb.tokenEnv`),
+      };
+    } else {
+      throw new ConfigError(
+        `${path}.influxdb.apiVersion`,
+        'expected 1 (InfluxDB 1.x) or 2 (2.x, Timestream for InfluxDB)',
+      );
+    }
+  }
+  return parsed;
+}
+
+function parseSns(sns: Record<string, unknown>, path: string): SnsSinkConfig {
+  const topics = asRecord(sns.topics ?? {}, `${path}.topics`);
+  // No prototype: account ids from the file become keys.
+  const teams: SnsSinkConfig['teams'] = Object.create(null);
+  const parsed: SnsSinkConfig = { region: requiredString(sns.region, `${path}.region`), topics: {}, teams };
+  for (const tier of ['alert', 'notify', 'log'] as const) {
+    const arn = optionalString(topics[tier], `${path}.topics.${tier}`);
+    if (arn) parsed.topics[tier] = arn;
+  }
+  for (const [account, entry] of Object.entries(asRecord(sns.teams ?? {}, `${path}.teams`))) {
+    const team = asRecord(entry, `${path}.teams.${account}`);
+    const topicArn = optionalString(team.topicArn, `${path}.teams.${account}.topicArn`);
+    parsed.teams[account] = {
+      team: requiredString(team.team, `${path}.teams.${account}.team`),
+      ...(topicArn ? { topicArn } : {}),
+    };
+  }
+  const endpoint = optionalString(sns.endpoint, `${path}.endpoint`);
+  if (endpoint) parsed.endpoint = endpoint;
+  return parsed;
+}
+
+function requiredString(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigError(path, 'expected a non-empty string');
+  return value;
 }
 
 function parseDetections(value: unknown, path: string): Record<string, DetectionSettings> {
