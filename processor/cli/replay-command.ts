@@ -2,7 +2,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../../schemas/types.js';
 import type { DeadLetter } from '../decode/index.js';
 import { listInputFiles, type ReplaySummary, replayFiles } from '../pipeline/replay.js';
+import { DeadLetterFile } from '../sinks/dead-letter-file.js';
+import { Delivery, type SinkMetrics } from '../sinks/delivery.js';
+import { SinkSetupError, sinksFromConfig } from '../sinks/from-config.js';
 import { JsonlFile } from '../sinks/jsonl-file.js';
+import { JsonlSink } from '../sinks/jsonl-sink.js';
+import type { FindingSink } from '../sinks/sink.js';
 import { ConfigError, loadConfig } from './config.js';
 import { enabledDetections } from './detections.js';
 import { ReplayProgress } from './progress.js';
@@ -14,19 +19,30 @@ export interface ReplayCommandOptions {
   quiet?: boolean;
 }
 
-/** `shardwatch replay`: returns the exit code. */
+/**
+ * `shardwatch replay`: returns the exit code. Findings go through Delivery to the JSONL output (or
+ * stdout) and to every sink the config enables; findings a sink rejects for good go to a dead-letter file.
+ */
 export async function replayCommand(paths: string[], options: ReplayCommandOptions): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   let files: string[];
+  let sinks: FindingSink[];
   try {
     config = loadConfig(options.config);
     files = await listInputFiles(paths);
+    sinks = sinksFromConfig(config.sinks, process.env);
   } catch (error) {
     return reportStartupError(error);
   }
-  const findingsFile = options.out ? new JsonlFile<Finding>(options.out) : undefined;
   const deadLetterPath = options.deadLetters ?? (options.out ? deadLettersBeside(options.out) : undefined);
   const deadLetterFile = deadLetterPath ? new JsonlFile<DeadLetter>(deadLetterPath) : undefined;
+  const rejectedPath =
+    config.sinks.deadLetters ??
+    (options.out ? besideOutput(options.out, 'rejected') : 'out/rejected-findings.jsonl');
+  const delivery = new Delivery({
+    sinks: [new JsonlSink(options.out ? { path: options.out } : { stream: process.stdout }), ...sinks],
+    deadLetters: new DeadLetterFile(rejectedPath),
+  });
   const progress = new ReplayProgress(files.length, !options.quiet && process.stderr.isTTY === true);
   const { detections, params } = enabledDetections(config);
   let summary: ReplaySummary;
@@ -39,33 +55,45 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
       allowRules: config.allowList,
       flowFormat: config.flowFormat,
       onFinding: (finding) => {
-        if (findingsFile) {
-          findingsFile.write(finding);
-          if (!options.quiet) progress.line(describeFinding(finding));
-        } else {
-          process.stdout.write(`${JSON.stringify(finding)}\n`);
-        }
+        delivery.submit(finding, () => {});
+        if (options.out && !options.quiet) progress.line(describeFinding(finding));
       },
       onDeadLetter: (deadLetter) => deadLetterFile?.write(deadLetter),
       onProgress: async ({ filesDone, events, file }) => {
         progress.update(filesDone, events, basename(file));
-        await findingsFile?.drained();
+        await delivery.ready();
         await deadLetterFile?.drained();
       },
     });
+    await delivery.close();
     progress.stop();
-    await findingsFile?.close();
     await deadLetterFile?.close();
   } catch (error) {
     progress.stop();
     return reportStartupError(error);
   }
   process.stderr.write(formatSummary(summary, options.out, deadLetterPath));
+  process.stderr.write(formatSinks(delivery.metrics(), rejectedPath));
   return 0;
 }
 
 function deadLettersBeside(out: string): string {
-  return join(dirname(out), `${basename(out).replace(/\.jsonl?$/i, '')}.dead-letters.jsonl`);
+  return besideOutput(out, 'dead-letters');
+}
+
+/** `out/findings.jsonl` → `out/findings.<kind>.jsonl` */
+function besideOutput(out: string, kind: string): string {
+  return join(dirname(out), `${basename(out).replace(/\.jsonl?$/i, '')}.${kind}.jsonl`);
+}
+
+function formatSinks(metrics: Record<string, SinkMetrics>, rejectedPath: string): string {
+  const lines = Object.entries(metrics).map(
+    ([name, m]) =>
+      `  ${name.padEnd(11)} written ${m.written}, rejected ${m.rejected}, retried ${m.retried}, ${m.batches} batch(es) of ${m.meanBatchSize.toFixed(1)} on average, ${m.healthy ? 'healthy' : 'UNHEALTHY'}`,
+  );
+  const rejected = Object.values(metrics).reduce((total, m) => total + m.rejected, 0);
+  if (rejected > 0) lines.push(`  rejected findings → ${rejectedPath}`);
+  return `sinks:\n${lines.join('\n')}\n`;
 }
 
 function describeFinding(finding: Finding): string {
@@ -112,5 +140,5 @@ function countsText(counts: Map<string, number>): string {
 function reportStartupError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`shardwatch: ${message}\n`);
-  return error instanceof ConfigError ? 2 : 1;
+  return error instanceof ConfigError || error instanceof SinkSetupError ? 2 : 1;
 }
