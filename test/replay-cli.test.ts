@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../schemas/types.js';
+import { SnsServer } from './aws/sns-server.js';
 
 /** Runs the real CLI entry point (TypeScript via tsx) as a user would, and returns its exit code and output. */
 function shardwatch(...args: string[]) {
@@ -96,6 +97,51 @@ describe('shardwatch replay (CLI)', () => {
       ['a-mixed.jsonl', '3', 'binary'],
     ]);
     expect(stderr).toContain('dead letters: 4');
+  });
+
+  it('delivers findings to the SNS topics of their tiers when the config names them', async () => {
+    const sns = await SnsServer.start();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'shardwatch-cli-'));
+      const alert = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
+      const notify = 'arn:aws:sns:us-east-1:111122223333:engineer-notices';
+      writeFileSync(
+        join(dir, 'shardwatch.yaml'),
+        `sinks:\n  sns:\n    region: us-east-1\n    endpoint: ${sns.endpoint}\n    topics: { alert: ${alert}, notify: ${notify} }\n`,
+      );
+      const out = join(dir, 'findings.jsonl');
+      // the in-process SNS server must keep answering: run the CLI without blocking the event loop
+      const stderr = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'processor/cli/main.ts',
+            'replay',
+            'samples',
+            '--out',
+            out,
+            '--quiet',
+            '-c',
+            join(dir, 'shardwatch.yaml'),
+          ],
+          { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+          (error, _stdout, stderrText) => (error ? reject(error) : resolve(stderrText)),
+        );
+      });
+      const findings = readJsonl<Finding>(out);
+      const idsOf = (tier: string) => findings.filter((f) => f.tier === tier).map((f) => f.id);
+      const published = (topic: string) =>
+        sns.messagesTo(topic).map((m) => (JSON.parse(JSON.parse(m.message).sqs) as Finding).id);
+      // batches go out concurrently: compare as sets (roll-ups repeat an id, so sorted lists)
+      expect(published(alert).sort()).toEqual(idsOf('alert').sort());
+      expect(published(notify).sort()).toEqual(idsOf('notify').sort());
+      expect(idsOf('alert').length + idsOf('notify').length).toBe(29);
+      expect(stderr).toMatch(/sns +written 29, rejected 0/);
+    } finally {
+      await sns.close();
+    }
   });
 
   it('writes findings to stdout as JSON Lines without --out', () => {
