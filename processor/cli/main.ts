@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './bench-command.js';
 import { replayCommand } from './replay-command.js';
+import { runCommand } from './run-command.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -22,6 +23,19 @@ program
   .option('--quiet', 'no per-finding lines or progress, summary only')
   .action(async (paths: string[], options) => {
     process.exitCode = await replayCommand(paths, options);
+  });
+
+program
+  .command('run')
+  .description(
+    'Consume the Kinesis stream of the config (leases and checkpoints in DynamoDB) until SIGTERM/SIGINT',
+  )
+  .requiredOption('-c, --config <file>', 'shardwatch.yaml with a consumer section')
+  .option('--role <role>', 'all (decode, detect, deliver), ingest or detect', 'all')
+  .option('-o, --out <file>', 'also write findings here (JSON Lines); default: stdout')
+  .option('--dead-letters <file>', 'write undecodable records here; default: next to --out')
+  .action(async (options) => {
+    process.exitCode = await runCommand(options);
   });
 
 program

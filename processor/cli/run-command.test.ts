@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../schemas/types.js';
+import { runInstancesRecord } from '../../test/cloudtrail.js';
+import { type LocalDynamoDb, startDynalite } from '../../test/dynamodb/local.js';
+import { createStream, type KinesisLocal, startKinesisLocal } from '../../test/kinesis/local.js';
+import { LeaseTable } from '../consumer/lease-table.js';
+
+const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
+const ENV = { ...process.env, NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake' };
+const T0 = Date.UTC(2026, 10, 24, 9);
+const ACCOUNT = '111122223333';
+
+function shardwatch(...args: string[]) {
+  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: ENV });
+  return { code: result.status, stderr: result.stderr };
+}
+
+describe('shardwatch run', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'shardwatch-run-'));
+  const write = (name: string, text: string) => {
+    const path = join(directory, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('refuses the roles that do not exist yet and a config without a consumer section (exit 2)', () => {
+    const config = write('no-consumer.yaml', 'lateness: 5m\n');
+    expect(shardwatch('run', '--config', config, '--role', 'ingest')).toEqual({
+      code: 2,
+      stderr: 'shardwatch run: role ingest is not implemented yet (use --role all)\n',
+    });
+    expect(shardwatch('run', '--config', config)).toEqual({
+      code: 2,
+      stderr: `shardwatch: ${config}.consumer: missing: \`shardwatch run\` needs a consumer section\n`,
+    });
+  }, 60_000);
+
+  describe('against kinesis-local and dynalite', () => {
+    let kinesis: KinesisLocal;
+    let dynamo: LocalDynamoDb;
+    beforeAll(async () => {
+      [kinesis, dynamo] = await Promise.all([startKinesisLocal(), startDynalite()]);
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all([kinesis?.stop(), dynamo?.stop()]);
+    });
+
+    it('consumes until SIGTERM, then flushes findings, checkpoints, releases its lease and exits 0', async () => {
+      const client = kinesis.client();
+      await createStream(client, 'trail', 1);
+      const put = async (time: number, type: string, sequence: number) =>
+        (
+          await client.send(
+            new PutRecordCommand({
+              StreamName: 'trail',
+              PartitionKey: ACCOUNT,
+              Data: Buffer.from(JSON.stringify(runInstancesRecord(ACCOUNT, time, type, sequence))),
+            }),
+          )
+        ).SequenceNumber as string;
+      let lastBurst = '';
+      for (let i = 0; i < 6; i += 1) lastBurst = await put(T0 + i * 10_000, 'p4d.24xlarge', i + 1);
+      await put(T0 + 3 * 3_600_000, 't3.micro', 7); // moves the watermark past the burst and the 1-h horizon
+      const config = write(
+        'run.yaml',
+        `consumer:
+  stream: trail
+  leaseTable: run-leases
+  workerId: cli-worker
+  region: us-east-1
+  endpoints: { kinesis: '${kinesis.endpoint}', dynamodb: '${dynamo.endpoint}' }
+  failover: 2s
+  checkpointInterval: 100ms
+  horizon: 1h
+`,
+      );
+      const out = join(directory, 'findings.jsonl');
+      const child = spawn(process.execPath, [...CLI, 'run', '--config', config, '--out', out], {
+        env: ENV,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      const exited = once(child, 'exit');
+      const table = new LeaseTable({ client: dynamo.client(), tableName: 'run-leases' });
+      const deadline = Date.now() + 60_000;
+      const checkpoint = async () => (await table.list().catch(() => []))[0]?.checkpoint;
+      while ((await checkpoint()) !== lastBurst) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`no checkpoint; stderr: ${stderr}`);
+        await sleep(100);
+      }
+      child.kill('SIGTERM');
+      const [code] = await exited;
+
+      expect(code).toBe(0);
+      expect(stderr).toContain('shardwatch: worker cli-worker consuming trail\n');
+      const findings = readFileSync(out, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Finding);
+      // The default catalog: p4d is not an approved type (a finding, rolled up to 6), and six of them in 5 min.
+      expect(findings.map((finding) => [finding.detection, finding.count, finding.account])).toEqual([
+        ['ec2-instance-unapproved-type', 1, ACCOUNT],
+        ['ec2-instance-unapproved-type', 6, ACCOUNT],
+        ['ec2-large-instance-burst', 6, ACCOUNT],
+      ]);
+      const [lease] = await table.list();
+      expect(lease?.checkpoint).toBe(lastBurst); // the later launch is inside the horizon: replayed by the next owner
+      expect(lease?.leaseOwner).toBeNull();
+    }, 90_000);
+  });
+});

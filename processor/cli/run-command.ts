@@ -1,0 +1,135 @@
+import { once } from 'node:events';
+import { basename, dirname, join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Worker } from '../consumer/worker.js';
+import type { DeadLetter } from '../decode/index.js';
+import { DeadLetterFile } from '../sinks/dead-letter-file.js';
+import { Delivery } from '../sinks/delivery.js';
+import { SinkSetupError, sinksFromConfig } from '../sinks/from-config.js';
+import { JsonlFile } from '../sinks/jsonl-file.js';
+import { JsonlSink } from '../sinks/jsonl-sink.js';
+import type { FindingSink } from '../sinks/sink.js';
+import { ConfigError, loadConfig, type ShardwatchConfig } from './config.js';
+import { type ConsumerConfig, loadConsumerConfig } from './consumer-config.js';
+import { enabledDetections } from './detections.js';
+
+export interface RunCommandOptions {
+  config: string;
+  /** all (default) | ingest | detect; only `all` exists so far. */
+  role?: string;
+  /** Findings as JSON Lines here (default stdout), besides the sinks the config enables. */
+  out?: string;
+  /** Records that could not be decoded (default: beside --out, none without it). */
+  deadLetters?: string;
+}
+
+const ROLES = ['all', 'ingest', 'detect'];
+
+/**
+ * `shardwatch run`: consumes the configured Kinesis stream until SIGTERM/SIGINT, then stops gracefully
+ * (stop reading, flush sinks, checkpoint, release leases) and returns 0; 2 for usage or config errors.
+ *
+ *   process.exitCode = await runCommand({ config: 'shardwatch.yaml', out: 'out/findings.jsonl' });
+ */
+export async function runCommand(
+  options: RunCommandOptions,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
+  const role = options.role ?? 'all';
+  if (!ROLES.includes(role)) return usage(`--role must be one of ${ROLES.join(', ')}, got ${role}`);
+  if (role !== 'all') return usage(`role ${role} is not implemented yet (use --role all)`);
+  let config: ShardwatchConfig;
+  let consumer: ConsumerConfig;
+  let sinks: FindingSink[];
+  try {
+    config = loadConfig(options.config);
+    consumer = loadConsumerConfig(options.config);
+    sinks = sinksFromConfig(config.sinks, process.env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`shardwatch: ${message}\n`);
+    return error instanceof ConfigError || error instanceof SinkSetupError ? 2 : 1;
+  }
+  const deadLetterPath =
+    options.deadLetters ?? (options.out ? beside(options.out, 'dead-letters') : undefined);
+  const deadLetterFile = deadLetterPath ? new JsonlFile<DeadLetter>(deadLetterPath) : undefined;
+  const delivery = new Delivery({
+    sinks: [new JsonlSink(options.out ? { path: options.out } : { stream: process.stdout }), ...sinks],
+    deadLetters: new DeadLetterFile(
+      config.sinks.deadLetters ??
+        (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
+    ),
+  });
+  const { kinesis, dynamodb } = clients(consumer);
+  const { detections, params } = enabledDetections(config);
+  const worker = new Worker({
+    kinesis,
+    dynamodb,
+    streamName: consumer.stream,
+    leaseTableName: consumer.leaseTable,
+    workerId: consumer.workerId,
+    detections,
+    params,
+    allowRules: config.allowList,
+    flowFormat: config.flowFormat,
+    latenessMs: config.latenessMs,
+    state: config.state,
+    delivery,
+    initialPosition: consumer.initialPosition,
+    failoverMs: consumer.failoverMs,
+    checkpointIntervalMs: consumer.checkpointIntervalMs,
+    horizonMs: consumer.horizonMs,
+    onDeadLetter: (deadLetter) => deadLetterFile?.write(deadLetter),
+    onError: (error, context) => process.stderr.write(`shardwatch: ${context}: ${describe(error)}\n`),
+  });
+  const stopRequested = Promise.race([once(signals, 'SIGTERM'), once(signals, 'SIGINT')]);
+  try {
+    await worker.start();
+    process.stderr.write(`shardwatch: worker ${consumer.workerId} consuming ${consumer.stream}\n`);
+    await stopRequested;
+    process.stderr.write('shardwatch: stopping: flushing findings, checkpointing, releasing leases\n');
+    await worker.stop();
+    await delivery.close();
+    await deadLetterFile?.close();
+    return 0;
+  } catch (error) {
+    process.stderr.write(`shardwatch: ${describe(error)}\n`);
+    return 1;
+  } finally {
+    kinesis.destroy();
+    dynamodb.destroy();
+  }
+}
+
+/**
+ * HTTP/1.1 for Kinesis: GetRecords polling needs no HTTP/2, and the SDK's HTTP/2 handler fails a share of
+ * calls against kinesis-local (and has had "Protocol error" reports against AWS).
+ */
+function clients(consumer: ConsumerConfig): { kinesis: KinesisClient; dynamodb: DynamoDBClient } {
+  const region = consumer.region ? { region: consumer.region } : {};
+  const { kinesis, dynamodb } = consumer.endpoints;
+  return {
+    kinesis: new KinesisClient({
+      ...region,
+      ...(kinesis ? { endpoint: kinesis } : {}),
+      requestHandler: new NodeHttpHandler(),
+    }),
+    dynamodb: new DynamoDBClient({ ...region, ...(dynamodb ? { endpoint: dynamodb } : {}) }),
+  };
+}
+
+/** `out/findings.jsonl` → `out/findings.<kind>.jsonl` */
+function beside(out: string, kind: string): string {
+  return join(dirname(out), `${basename(out).replace(/\.jsonl?$/i, '')}.${kind}.jsonl`);
+}
+
+function usage(message: string): number {
+  process.stderr.write(`shardwatch run: ${message}\n`);
+  return 2;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

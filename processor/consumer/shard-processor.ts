@@ -1,0 +1,178 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { _Record } from '@aws-sdk/client-kinesis';
+import type { SecurityEvent } from '../../schemas/types.js';
+import { type DeadLetter, type DecodeOptions, decodeRecord } from '../decode/index.js';
+import type { ShardPositions } from './checkpoint-horizon.js';
+import type { ShardBatch } from './shard-reader.js';
+
+/** What a shard feeds: the worker's pipeline, which holds each finding against the record being pushed. */
+export interface ShardInput {
+  open(shardId: string): void;
+  push(shardId: string, event: SecurityEvent, positions: ShardPositions): void;
+  close(shardId: string): void;
+}
+
+export interface ShardProcessorOptions {
+  shardId: string;
+  reader: { read(): Promise<ShardBatch> };
+  input: ShardInput;
+  positions: ShardPositions;
+  /** KPL-aware decoding options (the pipeline's `wants` prefilter, the flow-log format). */
+  decode: DecodeOptions;
+  /** Resolves when sinks can take more findings (Delivery.ready): backpressure on reads. */
+  ready: () => Promise<void>;
+  /** Sends every queued finding and waits for the acks (Delivery.flush). */
+  flush: () => Promise<void>;
+  /** Checkpoints a sequence number through the lease coordinator; false = the lease is lost. */
+  checkpoint: (sequence: string) => Promise<boolean>;
+  /** The shard is closed and fully processed: checkpoint SHARD_END and record the children; false = lost. */
+  finish: (childShardIds: string[]) => Promise<boolean>;
+  onDeadLetter?: (deadLetter: DeadLetter) => void;
+  /** At most one checkpoint per interval while reading (default 5 s); shard end and shutdown always checkpoint. */
+  checkpointIntervalMs?: number;
+  /** Wait after a read that returned no records (default 1 s). */
+  idleMs?: number;
+  /** Monotonic ms (default performance.now). */
+  now?: () => number;
+  /**
+   * Records up to this sequence number already went through this pipeline (a lease lost and taken back):
+   * they are tracked for checkpoints but not pushed again, which would count them twice in open windows.
+   */
+  pushedUpTo?: string;
+}
+
+/** How a processor's run ended: the shard was read to its end, stop() was called, or the lease was lost. */
+export type ShardOutcome = 'shard_end' | 'stopped' | 'lost';
+
+/**
+ * Reads one leased shard into the pipeline: GetRecords → decode (KPL aggregates, any envelope) → push
+ * each event, holding its findings against the record; checkpoints what is acked and behind the horizon.
+ * A shard caught up with no records is closed as an input, so an idle shard does not hold the watermark
+ * back, and reopened when records arrive. At shard end everything is flushed and SHARD_END checkpointed.
+ *
+ *   const processor = new ShardProcessor({ shardId, reader, input, positions, decode, ready, flush, checkpoint, finish });
+ *   const outcome = await processor.run(); // later: processor.stop(); await processor.checkpointNow();
+ */
+export class ShardProcessor {
+  readonly shardId: string;
+  private stopping = false;
+  private readonly wake = new AbortController();
+  private lastCheckpointAt: number;
+  private idle = false;
+  private behind = 0;
+  private recordCount = 0;
+  private lost = false;
+  private last: string | undefined;
+
+  constructor(private readonly o: ShardProcessorOptions) {
+    this.shardId = o.shardId;
+    this.lastCheckpointAt = this.now();
+  }
+
+  /** The shard's lag behind its tip at the last read (GetRecords MillisBehindLatest). */
+  get millisBehindLatest(): number {
+    return this.behind;
+  }
+
+  /** The last record processed (a failed processor's successor resumes after it). */
+  get lastSequenceNumber(): string | undefined {
+    return this.last;
+  }
+
+  /** Caught up with no new records: the shard is not holding the pipeline watermark back. */
+  get isIdle(): boolean {
+    return this.idle;
+  }
+
+  /** Kinesis records read and processed so far. */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Reads until the shard ends, stop() is called or a checkpoint finds the lease lost. */
+  async run(): Promise<ShardOutcome> {
+    while (!this.stopping) {
+      await this.o.ready();
+      const batch = await this.o.reader.read();
+      if (this.stopping) break;
+      this.behind = batch.millisBehindLatest;
+      this.process(batch.records);
+      if (batch.shardEnd) return this.finish(batch.childShardIds);
+      if (!(await this.checkpointIfDue(false))) return 'lost';
+      if (batch.records.length === 0) {
+        if (batch.millisBehindLatest === 0) this.goIdle();
+        await sleepFor(this.o.idleMs ?? 1000, undefined, { signal: this.wake.signal }).catch(() => undefined);
+      }
+    }
+    return this.lost ? 'lost' : 'stopped';
+  }
+
+  /**
+   * Stops reading after the current GetRecords; no checkpoint (call checkpointNow once findings are flushed).
+   * The input stays open: closing it could advance the watermark and fire windows nobody will ack.
+   */
+  stop(): void {
+    this.stopping = true;
+    this.wake.abort();
+  }
+
+  /** Checkpoints the checkpointable position now, if it moved; false when the lease is lost. */
+  checkpointNow(): Promise<boolean> {
+    return this.checkpointIfDue(true);
+  }
+
+  private process(records: readonly _Record[]): void {
+    if (records.length > 0 && this.idle) {
+      this.idle = false;
+      this.o.input.open(this.shardId);
+    }
+    const { positions, input, shardId } = this.o;
+    const pushedUpTo = this.o.pushedUpTo === undefined ? undefined : BigInt(this.o.pushedUpTo);
+    for (const record of records) {
+      const sequence = record.SequenceNumber as string;
+      const data = record.Data ?? new Uint8Array();
+      const { events, deadLetters } = decodeRecord(data, { input: shardId, offset: sequence }, this.o.decode);
+      const seen = pushedUpTo !== undefined && BigInt(sequence) <= pushedUpTo;
+      positions.begin(
+        sequence,
+        events.map((event) => event.time),
+      );
+      if (!seen) for (const event of events) input.push(shardId, event, positions);
+      positions.end();
+      if (!seen) for (const deadLetter of deadLetters) this.o.onDeadLetter?.(deadLetter);
+      this.recordCount += 1;
+      this.last = sequence;
+    }
+  }
+
+  /** A caught-up shard stops holding the pipeline watermark back until its next record. */
+  private goIdle(): void {
+    if (this.idle) return;
+    this.idle = true;
+    this.o.input.close(this.shardId);
+  }
+
+  private async checkpointIfDue(force: boolean): Promise<boolean> {
+    if (this.lost) return false;
+    if (!force && this.now() - this.lastCheckpointAt < (this.o.checkpointIntervalMs ?? 5000)) return true;
+    const sequence = this.o.positions.checkpointable();
+    if (sequence === undefined) return true;
+    this.lastCheckpointAt = this.now();
+    if (await this.o.checkpoint(sequence)) return true;
+    this.lost = true;
+    return false;
+  }
+
+  /** Shard end: every finding acked, SHARD_END checkpointed (the horizon cannot hold a closed shard back). */
+  private async finish(childShardIds: string[]): Promise<ShardOutcome> {
+    // Closing may let the watermark advance and windows fire: before the flush, so those are acked too.
+    this.goIdle();
+    await this.o.flush();
+    return (await this.o.finish(childShardIds)) ? 'shard_end' : 'lost';
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : performance.now();
+  }
+}
