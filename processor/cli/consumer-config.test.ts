@@ -17,6 +17,7 @@ describe('parseConsumerConfig', () => {
       failoverMs: 10_000,
       checkpointIntervalMs: 5_000,
       horizonMs: 3_600_000,
+      idleTimeoutMs: 30_000,
     });
   });
 
@@ -33,6 +34,7 @@ consumer:
   failover: 20s
   checkpointInterval: 1500
   horizon: 2h
+  idleTimeout: 45s
 `);
     expect(config).toEqual({
       stream: 'events',
@@ -44,6 +46,7 @@ consumer:
       failoverMs: 20_000,
       checkpointIntervalMs: 1_500,
       horizonMs: 7_200_000,
+      idleTimeoutMs: 45_000,
     });
   });
 

@@ -21,6 +21,8 @@ export interface ConsumerConfig {
   checkpointIntervalMs: number;
   /** Must cover the longest window / sequence span of the enabled detections (records inside it are replayed on takeover). */
   horizonMs: number;
+  /** A caught-up shard without records for this long stops holding the watermark back. */
+  idleTimeoutMs: number;
 }
 
 export const DEFAULT_CONSUMER = {
@@ -28,6 +30,7 @@ export const DEFAULT_CONSUMER = {
   failoverMs: 10_000,
   checkpointIntervalMs: 5_000,
   horizonMs: 3_600_000,
+  idleTimeoutMs: 30_000,
 } as const;
 
 /**
@@ -73,6 +76,7 @@ export function parseConsumerConfig(
     failoverMs: positive(duration('failover', DEFAULT_CONSUMER.failoverMs), `${path}.failover`),
     checkpointIntervalMs: duration('checkpointInterval', DEFAULT_CONSUMER.checkpointIntervalMs),
     horizonMs: duration('horizon', DEFAULT_CONSUMER.horizonMs),
+    idleTimeoutMs: duration('idleTimeout', DEFAULT_CONSUMER.idleTimeoutMs),
   };
 }
 

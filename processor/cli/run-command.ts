@@ -80,6 +80,7 @@ export async function runCommand(
     initialPosition: consumer.initialPosition,
     failoverMs: consumer.failoverMs,
     checkpointIntervalMs: consumer.checkpointIntervalMs,
+    idleTimeoutMs: consumer.idleTimeoutMs,
     horizonMs: consumer.horizonMs,
     onDeadLetter: (deadLetter) => deadLetterFile?.write(deadLetter),
     onError: (error, context) => process.stderr.write(`shardwatch: ${context}: ${describe(error)}\n`),

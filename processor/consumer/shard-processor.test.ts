@@ -119,6 +119,7 @@ describe('ShardProcessor on kinesis-local', () => {
       onDeadLetter: (deadLetter) => deadLetters.push(deadLetter),
       checkpointIntervalMs: 0,
       idleMs: 20,
+      idleTimeoutMs: 0,
     });
     const outcome = processor.run();
     // Acks arrive after Delivery's linger: wait until only the later launch is left uncheckpointed.

@@ -33,6 +33,11 @@ export interface ShardProcessorOptions {
   checkpointIntervalMs?: number;
   /** Wait after a read that returned no records (default 1 s). */
   idleMs?: number;
+  /**
+   * How long a caught-up shard must return no records before it stops holding the watermark back (default
+   * 30 s, like Flink's idleness): shorter, and a burst arriving on other shards first makes its records late.
+   */
+  idleTimeoutMs?: number;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
   /**
@@ -48,8 +53,8 @@ export type ShardOutcome = 'shard_end' | 'stopped' | 'lost';
 /**
  * Reads one leased shard into the pipeline: GetRecords → decode (KPL aggregates, any envelope) → push
  * each event, holding its findings against the record; checkpoints what is acked and behind the horizon.
- * A shard caught up with no records is closed as an input, so an idle shard does not hold the watermark
- * back, and reopened when records arrive. At shard end everything is flushed and SHARD_END checkpointed.
+ * A shard caught up with no records for idleTimeoutMs is closed as an input, so an idle shard does not
+ * hold the watermark back, and reopened when records arrive. At shard end everything is flushed and SHARD_END checkpointed.
  *
  *   const processor = new ShardProcessor({ shardId, reader, input, positions, decode, ready, flush, checkpoint, finish });
  *   const outcome = await processor.run(); // later: processor.stop(); await processor.checkpointNow();
@@ -60,6 +65,8 @@ export class ShardProcessor {
   private readonly wake = new AbortController();
   private lastCheckpointAt: number;
   private idle = false;
+  /** Since when (monotonic ms) reads of this caught-up shard have returned nothing. */
+  private emptySince: number | undefined;
   private behind = 0;
   private recordCount = 0;
   private lost = false;
@@ -100,8 +107,9 @@ export class ShardProcessor {
       this.process(batch.records);
       if (batch.shardEnd) return this.finish(batch.childShardIds);
       if (!(await this.checkpointIfDue(false))) return 'lost';
+      if (batch.records.length > 0 || batch.millisBehindLatest > 0) this.emptySince = undefined;
       if (batch.records.length === 0) {
-        if (batch.millisBehindLatest === 0) this.goIdle();
+        if (batch.millisBehindLatest === 0) this.idleIfQuietFor(this.o.idleTimeoutMs ?? 30_000);
         await sleepFor(this.o.idleMs ?? 1000, undefined, { signal: this.wake.signal }).catch(() => undefined);
       }
     }
@@ -144,6 +152,11 @@ export class ShardProcessor {
       this.recordCount += 1;
       this.last = sequence;
     }
+  }
+
+  private idleIfQuietFor(timeoutMs: number): void {
+    this.emptySince ??= this.now();
+    if (this.now() - this.emptySince >= timeoutMs) this.goIdle();
   }
 
   /** A caught-up shard stops holding the pipeline watermark back until its next record. */

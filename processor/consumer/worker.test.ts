@@ -272,6 +272,7 @@ describe('Worker on kinesis-local + dynalite', () => {
       failoverMs: 2000,
       checkpointIntervalMs: 50,
       idleMs: 50,
+      idleTimeoutMs: 0,
       horizonMs: HOUR,
       ...overrides,
     });

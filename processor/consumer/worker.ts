@@ -43,6 +43,8 @@ export interface WorkerOptions {
   shardSyncIntervalMs?: number;
   /** Wait after an empty GetRecords, default 1 s. */
   idleMs?: number;
+  /** Caught-up shards stop holding the watermark back after this long without records (default 30 s). */
+  idleTimeoutMs?: number;
   retry?: RetryPolicy;
   onDeadLetter?: (deadLetter: DeadLetter) => void;
   /** A shard sync or a shard's reads failed after retries (the shard is resumed after idleMs). */
@@ -258,6 +260,7 @@ export class Worker {
         ? {}
         : { checkpointIntervalMs: this.o.checkpointIntervalMs }),
       ...(this.o.idleMs === undefined ? {} : { idleMs: this.o.idleMs }),
+      ...(this.o.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: this.o.idleTimeoutMs }),
       ...(this.pushedUpTo.has(shardId) ? { pushedUpTo: this.pushedUpTo.get(shardId) as string } : {}),
     });
     const done = processor.run();

@@ -74,6 +74,7 @@ describe('resharding under a running producer', () => {
       failoverMs: 2000,
       checkpointIntervalMs: 50,
       idleMs: 50,
+      idleTimeoutMs: 0,
       shardSyncIntervalMs: 500,
     });
     await worker.start();

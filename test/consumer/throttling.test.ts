@@ -75,6 +75,7 @@ describe('GetRecords throttling and expired iterators', () => {
       failoverMs: 2000,
       checkpointIntervalMs: 50,
       idleMs: 50,
+      idleTimeoutMs: 0,
       // More attempts than any injected run of failures: every fault must be absorbed by backoff and retry.
       retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 400 },
       onError: (error, context) => errors.push(`${context}: ${String(error)}`),
