@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detection as largeInstanceBurst } from '../../detections/catalog/cloudtrail/ec2-large-instance-burst/detection.js';
-import type { Finding, SecurityEvent } from '../../schemas/types.js';
+import type { SecurityEvent } from '../../schemas/types.js';
 import { runInstancesRecord } from '../../test/cloudtrail.js';
+import { MemorySink } from '../../test/consumer/harness.js';
 import { createStream, type KinesisLocal, startKinesisLocal, waitActive } from '../../test/kinesis/local.js';
 import type { DeadLetter } from '../decode/index.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { WatermarkClock } from '../pipeline/watermarks.js';
 import { Delivery } from '../sinks/delivery.js';
-import type { BatchOutcome, FindingSink } from '../sinks/sink.js';
 import { DEFAULT_STATE_OPTIONS, StateCache } from '../state/index.js';
 import { CheckpointHorizon, ShardPositions } from './checkpoint-horizon.js';
 import { ShardProcessor } from './shard-processor.js';
@@ -20,17 +20,6 @@ const HOUR = 60 * MINUTE;
 const T0 = Date.UTC(2026, 10, 24, 9);
 const ACCOUNT = '111122223333';
 const SHARD = 'shardId-000000000000';
-
-class MemorySink implements FindingSink {
-  readonly name = 'memory';
-  readonly maxBatch = 10;
-  readonly findings: Finding[] = [];
-  async send(findings: readonly Finding[]): Promise<BatchOutcome> {
-    this.findings.push(...findings);
-    return { accepted: [...findings], rejected: [], retries: 0 };
-  }
-  async close(): Promise<void> {}
-}
 
 describe('ShardProcessor on kinesis-local', () => {
   let kinesis: KinesisLocal;

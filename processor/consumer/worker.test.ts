@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../../test/cloudtrail.js';
+import { MemorySink, memoryDelivery } from '../../test/consumer/harness.js';
 import { type LocalDynamoDb, startDynalite } from '../../test/dynamodb/local.js';
 import {
   createStream,
@@ -26,9 +27,8 @@ import { DEFAULT_CONFIG } from '../cli/config.js';
 import { enabledDetections } from '../cli/detections.js';
 import { decodeRecord } from '../decode/index.js';
 import { replayFiles } from '../pipeline/replay.js';
-import { Delivery } from '../sinks/delivery.js';
+import type { Delivery } from '../sinks/delivery.js';
 import { RetriesExhaustedError } from '../sinks/retry.js';
-import type { BatchOutcome, FindingSink, RejectedFinding } from '../sinks/sink.js';
 import { type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
@@ -42,26 +42,6 @@ const HOUR = 3_600_000;
 const TICK_TIME = Date.UTC(2026, 10, 24, 14);
 /** A tick at 11:10 on every shard: the watermark reaches 11:05 whichever shard goes idle last. */
 const MID_TICK_TIME = Date.UTC(2026, 10, 24, 11, 10);
-
-/** A finding sink that keeps what it accepted: the sink side of the at-least-once contract. */
-class MemorySink implements FindingSink {
-  readonly name = 'memory';
-  readonly maxBatch = 50;
-  readonly findings: Finding[] = [];
-  async send(findings: readonly Finding[]): Promise<BatchOutcome> {
-    this.findings.push(...findings);
-    return { accepted: [...findings], rejected: [], retries: 0 };
-  }
-  async close(): Promise<void> {}
-}
-
-function newDelivery(sink: MemorySink): Delivery {
-  const deadLetters = {
-    write: async (rejected: readonly RejectedFinding[]) => void rejected,
-    close: async () => {},
-  };
-  return new Delivery({ sinks: [sink], deadLetters, lingerMs: 20 });
-}
 
 /** One record to put: its routing key (account/region), bytes, and its events' times. */
 interface SampleRecord {
@@ -286,7 +266,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     expect(byShard.size).toBe(4);
 
     const sink = new MemorySink();
-    const worker = newWorker('worker-1', 'single', 'single-leases', newDelivery(sink));
+    const worker = newWorker('worker-1', 'single', 'single-leases', memoryDelivery(sink));
     const table = new LeaseTable({ client: dynamo.client(), tableName: 'single-leases' });
     await worker.start();
     const target = lastSample(byShard, 1);
@@ -312,7 +292,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     const table = new LeaseTable({ client: dynamo.client(), tableName: 'resume-leases' });
 
     const firstSink = new MemorySink();
-    const first = newWorker('worker-a', 'resume', 'resume-leases', newDelivery(firstSink));
+    const first = newWorker('worker-a', 'resume', 'resume-leases', memoryDelivery(firstSink));
     await first.start();
     await waitFor('every sample read', () =>
       first.shards().every((shard) => shard.records === byShard.get(shard.shardId)?.length && shard.idle),
@@ -345,7 +325,7 @@ describe('Worker on kinesis-local + dynalite', () => {
 
     await putRecords(client, 'resume', ticks, byShard, oneEach);
     const secondSink = new MemorySink();
-    const second = newWorker('worker-b', 'resume', 'resume-leases', newDelivery(secondSink));
+    const second = newWorker('worker-b', 'resume', 'resume-leases', memoryDelivery(secondSink));
     await second.start();
     const target = lastSample(byShard, 1);
     await waitFor('checkpoints at the last samples', async () => {
@@ -368,7 +348,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     const table = new LeaseTable({ client: dynamo.client(), tableName: 'balanced-leases' });
     const sinks = [new MemorySink(), new MemorySink(), new MemorySink()];
     const workers = sinks.map((sink, index) =>
-      newWorker(`worker-${index}`, 'balanced', 'balanced-leases', newDelivery(sink)),
+      newWorker(`worker-${index}`, 'balanced', 'balanced-leases', memoryDelivery(sink)),
     );
     for (const worker of workers) await worker.start();
     const owners = async () => {
@@ -410,7 +390,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     const high = (2n ** 127n + 1n).toString();
     for (let i = 0; i < 3; i += 1) await put(T0 + i * 10_000, 'p4d.24xlarge', i + 1, '0');
     const sink = new MemorySink();
-    const worker = newWorker('worker-split', 'split', 'split-leases', newDelivery(sink));
+    const worker = newWorker('worker-split', 'split', 'split-leases', memoryDelivery(sink));
     const table = new LeaseTable({ client: dynamo.client(), tableName: 'split-leases' });
     await worker.start();
     await waitFor('the parent read', () => worker.shards()[0]?.records === 3);
@@ -466,7 +446,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     for (let i = 0; i < 3; i += 1) await put(T0 + i * 10_000, 'p4d.24xlarge', i + 1);
     const sink = new MemorySink();
     const errors: [string, unknown][] = [];
-    const worker = newWorker('worker-flaky', 'flaky', 'flaky-leases', newDelivery(sink), {
+    const worker = newWorker('worker-flaky', 'flaky', 'flaky-leases', memoryDelivery(sink), {
       kinesis: kinesisClient(proxy.endpoint),
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       onError: (error, context) => errors.push([context, error]),
@@ -512,8 +492,8 @@ describe('Worker on kinesis-local + dynalite', () => {
       ).SequenceNumber as string;
     for (let i = 0; i < 3; i += 1) await put(T0 + i * 10_000, 'p4d.24xlarge', i + 1, '0');
     const sink = new MemorySink();
-    const first = newWorker('worker-first', 'steal', 'steal-leases', newDelivery(sink));
-    const second = newWorker('worker-second', 'steal', 'steal-leases', newDelivery(new MemorySink()));
+    const first = newWorker('worker-first', 'steal', 'steal-leases', memoryDelivery(sink));
+    const second = newWorker('worker-second', 'steal', 'steal-leases', memoryDelivery(new MemorySink()));
     const table = new LeaseTable({ client: dynamo.client(), tableName: 'steal-leases' });
     await first.start();
     await waitFor('three launches read', () => first.shards()[0]?.records === 3);
