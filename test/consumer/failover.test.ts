@@ -189,7 +189,7 @@ describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
     const leasesOf = async (workerId: string) =>
       (await table.list()).flatMap((lease, shard) => (lease.leaseOwner === workerId ? [shard] : []));
     const diagnostics = () => `\nA: ${stderr.get('worker-a')}\nB: ${stderr.get('worker-b')}`;
-    let lastOwners: string[] = [];
+    let lastOwners: (string | null)[] = [];
 
     const a = start('worker-a');
     const b = start('worker-b');
