@@ -1,5 +1,4 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
-import type { EventClock } from '../../api.js';
 import type { Timed, WindowMatch } from '../../operators/index.js';
 
 /** A sliding-window match and how many of its items no earlier window of its key reported. */
@@ -12,13 +11,14 @@ export interface FreshMatch<M> {
  * Sliding windows overlap, so a burst fills several windows in turn. Windows of a key are emitted by
  * (end, start), so items later than the last reported one are new: a match with no new items only
  * repeats earlier ones and is dropped, and `fresh` counts the new ones, so the dedup roll-up's summed
- * count is the number of distinct items, not items × windows. Keys drop out once the watermark is a
- * window size past their last reported item (no open window can reach back to it).
+ * count is the number of distinct items, not items × windows. Windows of all keys are emitted in end
+ * order, so a key drops out once a window ends more than a window size after its last reported item:
+ * no later window can reach back to it. (Not the watermark: one watermark jump emits many windows, and
+ * the earliest of them still reach back.)
  *
- *   matches.pipe(freshItems(clock, minutes(10)), map(({ match, fresh }) => finding(match, fresh)))
+ *   matches.pipe(freshItems(minutes(10)), map(({ match, fresh }) => finding(match, fresh)))
  */
 export function freshItems<T extends Timed, M extends WindowMatch<T>>(
-  clock: EventClock,
   windowSize: number,
 ): OperatorFunction<M, FreshMatch<M>> {
   return (matches) =>
@@ -29,7 +29,7 @@ export function freshItems<T extends Timed, M extends WindowMatch<T>>(
         map((match) => {
           const since = lastReported.get(match.key) ?? Number.NEGATIVE_INFINITY;
           const fresh = match.items.filter((item) => item.time > since).length;
-          forget(lastReported, clock.watermark - windowSize);
+          forget(lastReported, match.window.end - windowSize);
           if (fresh > 0) {
             lastReported.delete(match.key);
             lastReported.set(match.key, match.items.at(-1)!.time);
@@ -41,9 +41,10 @@ export function freshItems<T extends Timed, M extends WindowMatch<T>>(
     });
 }
 
+/** Drops keys reported before `before`, oldest first; an item at `before` itself may still be in a window. */
 function forget(lastReported: Map<string, number>, before: number): void {
   for (const [key, time] of lastReported) {
-    if (time > before) return;
+    if (time >= before) return;
     lastReported.delete(key);
   }
 }

@@ -51,7 +51,7 @@ export const detection: Detection = {
           window: sliding(minutes(settings.windowMinutes), minutes(1)),
           atLeast: settings.minFailures,
         }),
-        freshItems(clock, minutes(settings.windowMinutes)),
+        freshItems(minutes(settings.windowMinutes)),
         map(({ match, fresh }) => bruteForceFinding(match, fresh, settings)),
       );
   },

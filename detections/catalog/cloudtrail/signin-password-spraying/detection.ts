@@ -53,7 +53,7 @@ export const detection: Detection = {
           window: sliding(minutes(settings.windowMinutes), minutes(1)),
           atLeast: settings.minUsers,
         }),
-        freshItems(clock, minutes(settings.windowMinutes)),
+        freshItems(minutes(settings.windowMinutes)),
         map(({ match, fresh }) => sprayingFinding(match, fresh, settings)),
       );
   },
