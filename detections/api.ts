@@ -51,6 +51,12 @@ export interface DetectionMeta {
    * internal keyed stream with this partition key (default: account).
    */
   stateful?: { partitionKey?: (event: SecurityEvent) => string };
+  /**
+   * The operator looks up assets in the state cache (`context.state`). Its events then arrive in (time, id)
+   * order once the watermark passes them, after the cache learned from every earlier event, so a consumer
+   * reading shards unevenly finds what a replay finds. Costs up to the allowed lateness in latency.
+   */
+  readsState?: boolean;
 }
 
 /** A detection = metadata + an event-time RxJS operator. Fixtures live beside it in fixtures.json. */

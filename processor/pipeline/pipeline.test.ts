@@ -241,21 +241,7 @@ describe('Pipeline', () => {
     expect(pipeline.counters.suppressedByDetection.get('launch-burst')).toBe(3);
   });
 
-  it('teaches the state cache before detections see the event', () => {
-    const seesState: Detection = {
-      ...meta,
-      id: 'sees-state',
-      routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
-      operator:
-        ({ state }) =>
-        (events) =>
-          events.pipe(
-            filter(() => state.instance('i-0aaa') !== undefined),
-            map((event) =>
-              buildFinding(seesState, { key: event.id, trigger: event, title: 'known', description: '' }),
-            ),
-          ),
-    };
+  describe('a detection that reads the state cache', () => {
     const raw = {
       eventSource: 'ec2.amazonaws.com',
       eventName: 'RunInstances',
@@ -263,7 +249,44 @@ describe('Pipeline', () => {
       requestParameters: { instanceType: 't3.micro' },
       responseElements: { instancesSet: { items: [{ instanceId: 'i-0aaa', instanceType: 't3.micro' }] } },
     };
-    const { findings } = run([seesState], [['a', launch('e1', 0, { raw })]]);
-    expect(findings.map((f) => f.title)).toEqual(['known']);
+    /** Finds every event it is routed while the cache knows instance i-0aaa. */
+    const seesState: Detection = {
+      ...meta,
+      id: 'sees-state',
+      routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances', 'ec2:DescribeInstances'] }],
+      readsState: true,
+      operator:
+        ({ state }) =>
+        (events) =>
+          events.pipe(
+            filter(() => state.instance('i-0aaa') !== undefined),
+            map((event) =>
+              buildFinding(seesState, { key: event.id, trigger: event, title: event.id, description: '' }),
+            ),
+          ),
+    };
+    const call = (id: string, minute: number) => launch(id, minute, { action: 'ec2:DescribeInstances' });
+
+    it('sees what the cache learned from the event itself', () => {
+      const { findings } = run([seesState], [['a', launch('e1', 0, { raw })]]);
+      expect(findings.map((f) => f.title)).toEqual(['e1']);
+    });
+
+    it('sees the cache as of its event time, whichever input delivered the earlier event first', () => {
+      // Input b is read late: its launch (09:01) arrives after a's 09:02 call, but is learned before it.
+      const { findings, emittedAfter } = run(
+        [seesState],
+        [
+          ['a', call('before-launch', 0)],
+          ['a', call('after-launch', 2)],
+          ['b', launch('launch', 1, { raw })],
+          ['a', call('later', 20)],
+          ['b', call('later-b', 20)],
+        ],
+      );
+      expect(findings.map((f) => f.title)).toEqual(['launch', 'after-launch', 'later', 'later-b']);
+      // Held until the watermark (min over inputs − 5 min) passed them: nothing before b reached 09:20.
+      expect(emittedAfter).toEqual([0, 0, 0, 0, 2]);
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { Subject, type Subscription } from 'rxjs';
 import type { Detection, DetectionParams } from '../../detections/api.js';
+import { EventTimeQueue } from '../../detections/operators/event-time-queue.js';
 import { type AllowRule, dedup, suppress } from '../../detections/operators/index.js';
+import { byTimeThenId } from '../../detections/operators/item-order.js';
 import type { EventSource, Finding, SecurityEvent } from '../../schemas/types.js';
 import { STATE_ROUTES, type StateCache } from '../state/index.js';
 import { PipelineCounters } from './counters.js';
@@ -28,6 +30,8 @@ interface DetectionInput {
 /**
  * Event-time detection pipeline: state cache → router → detections → dedup, driven synchronously by
  * `push`. The same events pushed in the same per-input order give the same findings, live or replayed.
+ * What depends on arrival order across inputs is put in event-time order first: the state cache learns
+ * assets, and `readsState` detections get their events, in (time, id) order as the watermark passes them.
  *
  *   const clock = new WatermarkClock(300_000);
  *   const state = new StateCache({ ...DEFAULT_STATE_OPTIONS, now: () => clock.latest });
@@ -37,7 +41,11 @@ interface DetectionInput {
 export class Pipeline {
   readonly clock: WatermarkClock;
   readonly counters = new PipelineCounters();
+  /** Detections that take events as they arrive. */
   private readonly router: Router<DetectionInput>;
+  /** What waits for the watermark: the state cache's learning (target null, first), and `readsState` detections. */
+  private readonly orderedRouter: Router<DetectionInput | null>;
+  private readonly held = new EventTimeQueue<SecurityEvent>(byTimeThenId);
   /** Detections' routes plus what the state cache learns from: everything else may be dropped unparsed. */
   private readonly wanted: Router<true>;
   private readonly inputs: DetectionInput[];
@@ -52,12 +60,21 @@ export class Pipeline {
       detection,
       events: new Subject<SecurityEvent>(),
     }));
-    this.router = new Router(this.inputs.map((input) => ({ routes: input.detection.routes, target: input })));
+    const routesOf = (ordered: boolean) =>
+      this.inputs
+        .filter((input) => (input.detection.readsState === true) === ordered)
+        .map((input) => ({ routes: input.detection.routes, target: input }));
+    this.router = new Router(routesOf(false));
+    this.orderedRouter = new Router<DetectionInput | null>([
+      { routes: STATE_ROUTES, target: null },
+      ...routesOf(true),
+    ]);
     this.wanted = new Router([
       ...options.detections.map((detection) => ({ routes: detection.routes, target: true as const })),
       { routes: STATE_ROUTES, target: true as const },
     ]);
     for (const input of this.inputs) this.subscriptions.push(this.subscribe(input));
+    this.clock.onBeforeAdvance((next) => this.release(next));
   }
 
   /** Whether a detection or the state cache needs this source and action (lets decoders skip the rest unparsed). */
@@ -70,11 +87,15 @@ export class Pipeline {
   }
 
   push(input: string, event: SecurityEvent): void {
-    this.counters.countEvent(event, event.time < this.clock.watermark);
-    this.state.apply(event);
+    const late = event.time < this.clock.watermark;
+    this.counters.countEvent(event, late);
+    this.state.observe(event);
     const targets = this.router.targets(event.source, event.action);
-    if (targets.length === 0) this.counters.unrouted += 1;
+    const ordered = this.orderedRouter.wants(event.source, event.action);
+    if (targets.length === 0 && !ordered) this.counters.unrouted += 1;
     for (const target of targets) target.events.next(event);
+    if (ordered && late) this.deliverInOrder(event);
+    else if (ordered) this.held.push(event);
     this.clock.observe(input, event.time);
   }
 
@@ -82,11 +103,24 @@ export class Pipeline {
     this.clock.close(input);
   }
 
-  /** End of all input: every open window fires, then the pipeline is done. */
+  /** End of all input: every held event is delivered and every open window fires, then the pipeline is done. */
   finish(): void {
+    this.release(Number.POSITIVE_INFINITY);
     for (const input of this.inputs) input.events.complete();
     this.clock.complete();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  /** Delivers the held events the watermark `next` passes, before the operators see `next`. */
+  private release(next: number): void {
+    for (const event of this.held.popWhile((held) => held.time <= next)) this.deliverInOrder(event);
+  }
+
+  private deliverInOrder(event: SecurityEvent): void {
+    for (const target of this.orderedRouter.targets(event.source, event.action)) {
+      if (target === null) this.state.learn(event);
+      else target.events.next(event);
+    }
   }
 
   private subscribe({ detection, events }: DetectionInput): Subscription {

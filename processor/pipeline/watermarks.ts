@@ -12,6 +12,7 @@ export class WatermarkClock implements EventClock {
   private readonly maxTimeByInput = new Map<string, number>();
   private readonly advanced = new Subject<number>();
   private current = Number.NEGATIVE_INFINITY;
+  private beforeAdvance: ((next: number) => void) | undefined;
   /** Greatest event time seen on any input: "now" in event time, e.g. for the state cache's TTL. */
   latest = 0;
   readonly watermark$ = this.advanced.asObservable();
@@ -20,6 +21,15 @@ export class WatermarkClock implements EventClock {
 
   get watermark(): number {
     return this.current;
+  }
+
+  /**
+   * Runs `hook(next)` at each advance while `watermark` still reads the previous value, before watermark$
+   * subscribers (the operators) see `next`: the pipeline releases held events there, so they land in
+   * windows that `next` is about to close.
+   */
+  onBeforeAdvance(hook: (next: number) => void): void {
+    this.beforeAdvance = hook;
   }
 
   open(input: string): void {
@@ -50,6 +60,7 @@ export class WatermarkClock implements EventClock {
     for (const maxTime of this.maxTimeByInput.values()) lowest = Math.min(lowest, maxTime);
     const next = lowest - this.latenessMs;
     if (next > this.current) {
+      this.beforeAdvance?.(next);
       this.current = next;
       this.advanced.next(next);
     }

@@ -33,12 +33,24 @@ export class StateCache {
     return this.store.calculatedBytes;
   }
 
-  /** Learns from one event; failed calls (errorCode) teach nothing but whose key signed them. Never throws. */
+  /** Learns from one event: `observe` then `learn`. Never throws. */
   apply(event: SecurityEvent): void {
+    this.observe(event);
+    this.learn(event);
+  }
+
+  /** What any event teaches on arrival: event-time "now" for the TTL, and which principal its access key is. */
+  observe(event: SecurityEvent): void {
     this.store.observe(event.time);
-    if (event.source !== 'cloudtrail') return;
-    learnSigningKey(this.store, event);
-    if (event.errorCode !== null) return;
+    if (event.source === 'cloudtrail') learnSigningKey(this.store, event);
+  }
+
+  /**
+   * What a successful call in STATE_ROUTES teaches about assets (instances, groups, roles, profiles, keys).
+   * The pipeline calls it in event-time order, so a lookup sees the assets as they were at the event's time.
+   */
+  learn(event: SecurityEvent): void {
+    if (event.source !== 'cloudtrail' || event.errorCode !== null) return;
     LEARNERS.get(event.action)?.(this.store, event);
   }
 

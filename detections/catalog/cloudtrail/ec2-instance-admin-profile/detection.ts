@@ -54,6 +54,7 @@ export const detection: Detection = {
     'IMDSv2 (`aws ec2 modify-instance-metadata-options --http-tokens required`).',
   routes: [{ source: 'cloudtrail', actions: [...ATTACH_ACTIONS, ...ROLE_LEARNING_ACTIONS] }],
   stateful: {},
+  readsState: true,
   operator: ({ state, params }) => {
     const adminNames = globMatcher(
       paramReader(ID, params).strings('adminProfiles', DEFAULT_PARAMS.adminProfiles),
