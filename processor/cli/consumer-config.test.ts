@@ -18,6 +18,7 @@ describe('parseConsumerConfig', () => {
       checkpointIntervalMs: 5_000,
       horizonMs: 3_600_000,
       idleTimeoutMs: 30_000,
+      keyedStream: undefined,
     });
   });
 
@@ -35,6 +36,7 @@ consumer:
   checkpointInterval: 1500
   horizon: 2h
   idleTimeout: 45s
+  keyedStream: { stream: sw-keyed, leaseTable: sw-keyed-leases }
 `);
     expect(config).toEqual({
       stream: 'events',
@@ -47,6 +49,7 @@ consumer:
       checkpointIntervalMs: 1_500,
       horizonMs: 7_200_000,
       idleTimeoutMs: 45_000,
+      keyedStream: { stream: 'sw-keyed', leaseTable: 'sw-keyed-leases' },
     });
   });
 
@@ -69,6 +72,18 @@ consumer:
     [
       'consumer: { stream: s, leaseTable: t, endpoints: [] }',
       'shardwatch.yaml.consumer.endpoints: expected a mapping',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, keyedStream: { stream: k } }',
+      'shardwatch.yaml.consumer.keyedStream.leaseTable: expected a non-empty string',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, keyedStream: { stream: s, leaseTable: k } }',
+      'shardwatch.yaml.consumer.keyedStream.stream: must differ from consumer.stream',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, keyedStream: { stream: k, leaseTable: t } }',
+      'shardwatch.yaml.consumer.keyedStream.leaseTable: must differ from consumer.leaseTable',
     ],
   ])('rejects %s', (text, message) => {
     expect(() => parseYaml(text)).toThrow(ConfigError);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse } from 'yaml';
+import type { KeyedStream } from '../consumer/roles/roles.js';
 import { ConfigError, parseDuration } from './config.js';
 
 /** The `consumer:` section of shardwatch.yaml: which stream `shardwatch run` reads and how it leases shards. */
@@ -23,6 +24,8 @@ export interface ConsumerConfig {
   horizonMs: number;
   /** A caught-up shard without records for this long stops holding the watermark back. */
   idleTimeoutMs: number;
+  /** The internal stream between the `ingest` and `detect` roles, and the lease table of its consumers. */
+  keyedStream: KeyedStream | undefined;
 }
 
 export const DEFAULT_CONSUMER = {
@@ -66,9 +69,11 @@ export function parseConsumerConfig(
     section[key] === undefined ? fallback : parseDuration(section[key], `${path}.${key}`);
   const kinesis = optionalString(endpoints.kinesis, `${path}.endpoints.kinesis`);
   const dynamodb = optionalString(endpoints.dynamodb, `${path}.endpoints.dynamodb`);
+  const stream = requiredString(section.stream, `${path}.stream`);
+  const leaseTable = requiredString(section.leaseTable, `${path}.leaseTable`);
   return {
-    stream: requiredString(section.stream, `${path}.stream`),
-    leaseTable: requiredString(section.leaseTable, `${path}.leaseTable`),
+    stream,
+    leaseTable,
     workerId: optionalString(section.workerId, `${path}.workerId`) ?? defaultWorkerId,
     region: optionalString(section.region, `${path}.region`),
     endpoints: { ...(kinesis ? { kinesis } : {}), ...(dynamodb ? { dynamodb } : {}) },
@@ -77,7 +82,19 @@ export function parseConsumerConfig(
     checkpointIntervalMs: duration('checkpointInterval', DEFAULT_CONSUMER.checkpointIntervalMs),
     horizonMs: duration('horizon', DEFAULT_CONSUMER.horizonMs),
     idleTimeoutMs: duration('idleTimeout', DEFAULT_CONSUMER.idleTimeoutMs),
+    keyedStream: keyedStream(section.keyedStream, `${path}.keyedStream`, { stream, leaseTable }),
   };
+}
+
+function keyedStream(value: unknown, path: string, source: KeyedStream): KeyedStream | undefined {
+  if (value === undefined) return undefined;
+  const section = asRecord(value, path);
+  const stream = requiredString(section.stream, `${path}.stream`);
+  const leaseTable = requiredString(section.leaseTable, `${path}.leaseTable`);
+  if (stream === source.stream) throw new ConfigError(`${path}.stream`, 'must differ from consumer.stream');
+  if (leaseTable === source.leaseTable)
+    throw new ConfigError(`${path}.leaseTable`, 'must differ from consumer.leaseTable');
+  return { stream, leaseTable };
 }
 
 function asRecord(value: unknown, path: string): Record<string, unknown> {

@@ -31,7 +31,12 @@ program
     'Consume the Kinesis stream of the config (leases and checkpoints in DynamoDB) until SIGTERM/SIGINT',
   )
   .requiredOption('-c, --config <file>', 'shardwatch.yaml with a consumer section')
-  .option('--role <role>', 'all (decode, detect, deliver), ingest or detect', 'all')
+  .option(
+    '--role <role>',
+    'all (decode, detect, deliver); ingest (source stream: single-event detections, re-publish to the keyed ' +
+      'stream); detect (keyed stream: windowed and correlating detections)',
+    'all',
+  )
   .option('-o, --out <file>', 'also write findings here (JSON Lines); default: stdout')
   .option('--dead-letters <file>', 'write undecodable records here; default: next to --out')
   .action(async (options) => {

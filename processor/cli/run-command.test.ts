@@ -30,11 +30,16 @@ describe('shardwatch run', () => {
     return path;
   };
 
-  it('refuses the roles that do not exist yet and a config without a consumer section (exit 2)', () => {
+  it('refuses an unknown role, a split role without a keyed stream and a config without a consumer section (exit 2)', () => {
     const config = write('no-consumer.yaml', 'lateness: 5m\n');
-    expect(shardwatch('run', '--config', config, '--role', 'ingest')).toEqual({
+    expect(shardwatch('run', '--config', config, '--role', 'merge')).toEqual({
       code: 2,
-      stderr: 'shardwatch run: role ingest is not implemented yet (use --role all)\n',
+      stderr: 'shardwatch run: --role must be one of all, ingest, detect, got merge\n',
+    });
+    const unkeyed = write('unkeyed.yaml', 'consumer: { stream: s, leaseTable: t }\n');
+    expect(shardwatch('run', '--config', unkeyed, '--role', 'detect')).toEqual({
+      code: 2,
+      stderr: `shardwatch: ${unkeyed}.consumer.keyedStream: missing: role detect needs it\n`,
     });
     expect(shardwatch('run', '--config', config)).toEqual({
       code: 2,
@@ -103,7 +108,7 @@ describe('shardwatch run', () => {
       const [code] = await exited;
 
       expect(code).toBe(0);
-      expect(stderr).toContain('shardwatch: worker cli-worker consuming trail\n');
+      expect(stderr).toContain('shardwatch: worker cli-worker (role all) consuming trail\n');
       const findings = readFileSync(out, 'utf8')
         .split('\n')
         .filter(Boolean)

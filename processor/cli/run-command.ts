@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Worker } from '../consumer/worker.js';
+import { ROLES, type Role, roleWorker } from '../consumer/roles/roles.js';
+import { Worker, type WorkerOptions } from '../consumer/worker.js';
 import type { DeadLetter } from '../decode/index.js';
 import { DeadLetterFile } from '../sinks/dead-letter-file.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -17,15 +18,13 @@ import { enabledDetections } from './detections.js';
 
 export interface RunCommandOptions {
   config: string;
-  /** all (default) | ingest | detect; only `all` exists so far. */
+  /** all (default) | ingest | detect (DESIGN.md §5). */
   role?: string;
   /** Findings as JSON Lines here (default stdout), besides the sinks the config enables. */
   out?: string;
   /** Records that could not be decoded (default: beside --out, none without it). */
   deadLetters?: string;
 }
-
-const ROLES = ['all', 'ingest', 'detect'];
 
 /**
  * `shardwatch run`: consumes the configured Kinesis stream until SIGTERM/SIGINT, then stops gracefully
@@ -37,15 +36,16 @@ export async function runCommand(
   options: RunCommandOptions,
   signals: NodeJS.EventEmitter = process,
 ): Promise<number> {
-  const role = options.role ?? 'all';
+  const role = (options.role ?? 'all') as Role;
   if (!ROLES.includes(role)) return usage(`--role must be one of ${ROLES.join(', ')}, got ${role}`);
-  if (role !== 'all') return usage(`role ${role} is not implemented yet (use --role all)`);
   let config: ShardwatchConfig;
   let consumer: ConsumerConfig;
   let sinks: FindingSink[];
   try {
     config = loadConfig(options.config);
     consumer = loadConsumerConfig(options.config);
+    if (role !== 'all' && !consumer.keyedStream)
+      throw new ConfigError(`${options.config}.consumer.keyedStream`, `missing: role ${role} needs it`);
     sinks = sinksFromConfig(config.sinks, process.env);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -64,7 +64,7 @@ export async function runCommand(
   });
   const { kinesis, dynamodb } = clients(consumer);
   const { detections, params } = enabledDetections(config);
-  const worker = new Worker({
+  const all: WorkerOptions = {
     kinesis,
     dynamodb,
     streamName: consumer.stream,
@@ -84,11 +84,15 @@ export async function runCommand(
     horizonMs: consumer.horizonMs,
     onDeadLetter: (deadLetter) => deadLetterFile?.write(deadLetter),
     onError: (error, context) => process.stderr.write(`shardwatch: ${context}: ${describe(error)}\n`),
-  });
+  };
+  const { options: workerOptions } = roleWorker(role, all, consumer.keyedStream);
+  const worker = new Worker(workerOptions);
   const stopRequested = Promise.race([once(signals, 'SIGTERM'), once(signals, 'SIGINT')]);
   try {
     await worker.start();
-    process.stderr.write(`shardwatch: worker ${consumer.workerId} consuming ${consumer.stream}\n`);
+    process.stderr.write(
+      `shardwatch: worker ${consumer.workerId} (role ${role}) consuming ${workerOptions.streamName}\n`,
+    );
     await stopRequested;
     process.stderr.write('shardwatch: stopping: flushing findings, checkpointing, releasing leases\n');
     await worker.stop();

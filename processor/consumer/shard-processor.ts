@@ -2,9 +2,18 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { SecurityEvent } from '../../schemas/types.js';
-import { type DeadLetter, type DecodeOptions, decodeRecord } from '../decode/index.js';
+import {
+  type DeadLetter,
+  type DecodeOptions,
+  type DecodeResult,
+  decodeRecord,
+  type Origin,
+} from '../decode/index.js';
 import type { ShardPositions } from './checkpoint-horizon.js';
 import type { ShardBatch } from './shard-reader.js';
+
+/** Turns one Kinesis record into events; the default is decodeRecord on its data (the `detect` role decodes Avro). */
+export type RecordDecoder = (record: _Record, origin: Origin, options: DecodeOptions) => DecodeResult;
 
 /** What a shard feeds: the worker's pipeline, which holds each finding against the record being pushed. */
 export interface ShardInput {
@@ -20,6 +29,8 @@ export interface ShardProcessorOptions {
   positions: ShardPositions;
   /** KPL-aware decoding options (the pipeline's `wants` prefilter, the flow-log format). */
   decode: DecodeOptions;
+  /** Default: decodeRecord(record.Data). */
+  decoder?: RecordDecoder;
   /** Resolves when sinks can take more findings (Delivery.ready): backpressure on reads. */
   ready: () => Promise<void>;
   /** Sends every queued finding and waits for the acks (Delivery.flush). */
@@ -139,8 +150,8 @@ export class ShardProcessor {
     const pushedUpTo = this.o.pushedUpTo === undefined ? undefined : BigInt(this.o.pushedUpTo);
     for (const record of records) {
       const sequence = record.SequenceNumber as string;
-      const data = record.Data ?? new Uint8Array();
-      const { events, deadLetters } = decodeRecord(data, { input: shardId, offset: sequence }, this.o.decode);
+      const decoder = this.o.decoder ?? decodeData;
+      const { events, deadLetters } = decoder(record, { input: shardId, offset: sequence }, this.o.decode);
       const seen = pushedUpTo !== undefined && BigInt(sequence) <= pushedUpTo;
       positions.begin(
         sequence,
@@ -188,4 +199,8 @@ export class ShardProcessor {
   private now(): number {
     return this.o.now ? this.o.now() : performance.now();
   }
+}
+
+function decodeData(record: _Record, origin: Origin, options: DecodeOptions): DecodeResult {
+  return decodeRecord(record.Data ?? new Uint8Array(), origin, options);
 }

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Detection, DetectionParams } from '../../detections/api.js';
 import type { AllowRule } from '../../detections/operators/index.js';
-import type { Finding, SecurityEvent } from '../../schemas/types.js';
+import type { EventSource, Finding, SecurityEvent } from '../../schemas/types.js';
 import type { DeadLetter, DecodeOptions } from '../decode/index.js';
 import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import { WatermarkClock } from '../pipeline/watermarks.js';
@@ -12,9 +12,23 @@ import { StateCache } from '../state/index.js';
 import { CheckpointHorizon, ShardPositions } from './checkpoint-horizon.js';
 import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
-import { type ShardOutcome, ShardProcessor } from './shard-processor.js';
+import { type RecordDecoder, type ShardOutcome, ShardProcessor } from './shard-processor.js';
 import { ShardReader, type StartPosition } from './shard-reader.js';
 import { parentsDone, syncShards } from './shard-sync.js';
+
+/**
+ * Where the `ingest` role sends the events stateful detections need (the keyed stream). Like Delivery for
+ * findings: a record is checkpointed only once every event it published is acked. `watermark` is the
+ * pipeline watermark after the event (the publisher may hold events back until the watermark passes them).
+ */
+export interface EventPublisher {
+  wants(source: EventSource, action: string): boolean;
+  publish(event: SecurityEvent, onAcked: () => void, watermark: number): void;
+  /** Resolves when the publisher can take more events (backpressure on reads). */
+  ready(watermark: number): Promise<void>;
+  /** Resolves when every published event is acked. */
+  flush(): Promise<void>;
+}
 
 export interface WorkerOptions {
   kinesis: KinesisClient;
@@ -49,6 +63,10 @@ export interface WorkerOptions {
   onDeadLetter?: (deadLetter: DeadLetter) => void;
   /** A shard sync or a shard's reads failed after retries (the shard is resumed after idleMs). */
   onError?: (error: unknown, context: string) => void;
+  /** Role `ingest`: events the publisher wants are decoded even if no local detection does, and published. */
+  publisher?: EventPublisher;
+  /** Role `detect`: how records become events (default decodeRecord). */
+  decoder?: RecordDecoder;
 }
 
 /** One shard being processed, as Worker.shards() reports it. */
@@ -116,7 +134,11 @@ export class Worker {
     if (o.params) pipelineOptions.params = o.params;
     if (o.allowRules) pipelineOptions.allowRules = o.allowRules;
     this.pipeline = new Pipeline(pipelineOptions);
-    this.decode = { wants: (source, action) => this.pipeline.wants(source, action) };
+    const { publisher } = o;
+    this.decode = {
+      wants: (source, action) =>
+        this.pipeline.wants(source, action) || publisher?.wants(source, action) === true,
+    };
     if (o.flowFormat) this.decode.flowFormat = o.flowFormat;
     this.table = new LeaseTable({ client: o.dynamodb, tableName: o.leaseTableName });
     this.coordinator = new LeaseCoordinator({
@@ -158,7 +180,7 @@ export class Worker {
     const running = [...this.running.values()];
     for (const { processor } of running) processor.stop();
     await Promise.all(running.map(({ done }) => done.catch(() => undefined)));
-    await this.o.delivery.flush();
+    await Promise.all([this.o.delivery.flush(), this.o.publisher?.flush()]);
     for (const { processor } of running) await processor.checkpointNow();
     await this.syncing;
     await this.coordinator.stop({ release: true });
@@ -226,7 +248,7 @@ export class Worker {
 
   /** Reads a shard from `start`; `positions` carries over when a failed shard resumes after its last record. */
   private run(shardId: string, start: StartPosition, positions = new ShardPositions(this.horizon)): void {
-    const { delivery } = this.o;
+    const { delivery, publisher } = this.o;
     const reader = new ShardReader({
       kinesis: this.o.kinesis,
       streamName: this.o.streamName,
@@ -246,13 +268,16 @@ export class Worker {
           this.pushing = held;
           try {
             this.pipeline.push(id, event);
+            if (publisher?.wants(event.source, event.action))
+              publisher.publish(event, held.hold(), this.clock.watermark);
           } finally {
             this.pushing = undefined;
           }
         },
       },
-      ready: () => delivery.ready(),
-      flush: () => delivery.flush(),
+      ready: () => both(delivery.ready(), publisher?.ready(this.clock.watermark)),
+      flush: () => both(delivery.flush(), publisher?.flush()),
+      ...(this.o.decoder ? { decoder: this.o.decoder } : {}),
       checkpoint: (sequence) => this.coordinator.checkpoint(shardId, sequence, 0),
       finish: (children) => this.finishShard(shardId, children),
       ...(this.o.onDeadLetter ? { onDeadLetter: this.o.onDeadLetter } : {}),
@@ -327,4 +352,8 @@ export class Worker {
 function startPosition(checkpoint: string): StartPosition {
   if (checkpoint === TRIM_HORIZON || checkpoint === LATEST) return { type: checkpoint };
   return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint };
+}
+
+async function both(findings: Promise<void>, events: Promise<void> | undefined): Promise<void> {
+  await Promise.all([findings, events]);
 }

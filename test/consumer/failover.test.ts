@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
 import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
 import { createStream, type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
-import { listShards, waitFor } from './harness.js';
+import { findingsIn, lastVersions, listShards, waitFor } from './harness.js';
 import { createUserRecord, toData } from './records.js';
 
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
@@ -97,28 +97,6 @@ async function put(client: KinesisClient, starts: readonly string[], puts: reado
     );
     expect(out.FailedRecordCount ?? 0).toBe(0);
   }
-}
-
-/** The findings a worker wrote so far; a line cut by SIGKILL (never acked) is left out. */
-function findingsIn(file: string): Finding[] {
-  if (!existsSync(file)) return [];
-  const findings: Finding[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    try {
-      if (line) findings.push(JSON.parse(line) as Finding);
-    } catch {
-      // the last line of a killed worker's file may be incomplete
-    }
-  }
-  return findings;
-}
-
-/** id → count of the last version of each finding (roll-ups re-emit an id with a higher count). */
-function lastVersions(findings: readonly Finding[]): Map<string, number> {
-  const versions = new Map<string, number>();
-  for (const finding of findings)
-    versions.set(finding.id, Math.max(versions.get(finding.id) ?? 0, finding.count));
-  return versions;
 }
 
 const idsOf = (findings: readonly Finding[], detection: string): string[] =>

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ignoreElements, tap } from 'rxjs';
@@ -103,4 +104,26 @@ export async function listShards(
 export function userNameOf(event: SecurityEvent): string {
   const raw = event.raw as { requestParameters?: { userName?: unknown } };
   return String(raw.requestParameters?.userName);
+}
+
+/** The findings a worker wrote so far; a line cut by SIGKILL (never acked) is left out. */
+export function findingsIn(file: string): Finding[] {
+  if (!existsSync(file)) return [];
+  const findings: Finding[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      if (line) findings.push(JSON.parse(line) as Finding);
+    } catch {
+      // the last line of a killed worker's file may be incomplete
+    }
+  }
+  return findings;
+}
+
+/** id → count of the last version of each finding (roll-ups re-emit an id with a higher count). */
+export function lastVersions(findings: readonly Finding[]): Map<string, number> {
+  const versions = new Map<string, number>();
+  for (const finding of findings)
+    versions.set(finding.id, Math.max(versions.get(finding.id) ?? 0, finding.count));
+  return versions;
 }

@@ -1,0 +1,332 @@
+import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { EMPTY } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection, Route } from '../../../detections/api.js';
+import { decodeEvent, encodeEvent } from '../../../schemas/codec.js';
+import type { SecurityEvent } from '../../../schemas/types.js';
+import { waitFor } from '../../../test/consumer/harness.js';
+import { testEvent } from '../../../test/events.js';
+import {
+  createStream,
+  type KinesisLocal,
+  kinesisClient,
+  startKinesisLocal,
+} from '../../../test/kinesis/local.js';
+import { type KinesisProxy, startKinesisProxy } from '../../../test/kinesis/proxy.js';
+import { RetriesExhaustedError } from '../../sinks/retry.js';
+import { KeyedPublisher, type KeyedPublisherOptions } from './keyed-publisher.js';
+import { KeyedRoutes } from './keyed-routes.js';
+import { PUT_RECORDS_MAX_ENTRIES } from './put-records.js';
+
+const ACCOUNT = '111122223333';
+const IP = '203.0.113.7';
+const LOGIN: Route[] = [{ source: 'cloudtrail', actions: ['signin:ConsoleLogin'] }];
+
+function stateful(id: string, partitionKey?: (event: SecurityEvent) => string): Detection {
+  return {
+    id,
+    title: id,
+    description: 'test only',
+    severity: 'low',
+    mitre: [],
+    runbook: 'https://example.com/test',
+    remediation: 'None: test only.',
+    routes: LOGIN,
+    stateful: partitionKey ? { partitionKey } : {},
+    operator: () => () => EMPTY,
+  };
+}
+
+/** ConsoleLogin: keyed by account and by source IP (two copies); CreateTags: state cache only (account). */
+const routes = new KeyedRoutes([stateful('by-account'), stateful('by-ip', (e) => e.srcIp ?? '')]);
+
+const login = (id: string, time: number) =>
+  testEvent({ id, time, action: 'signin:ConsoleLogin', srcIp: IP, errorCode: 'Failed authentication' });
+const tags = (id: string, time: number) => testEvent({ id, time, action: 'ec2:CreateTags' });
+
+let kinesis: KinesisLocal;
+let client: KinesisClient;
+let proxy: KinesisProxy;
+let proxied: KinesisClient;
+let streams = 0;
+
+beforeAll(async () => {
+  kinesis = await startKinesisLocal();
+  client = kinesis.client();
+  proxy = await startKinesisProxy(kinesis.endpoint);
+  proxied = kinesisClient(proxy.endpoint);
+}, 60_000);
+afterAll(async () => {
+  proxied?.destroy();
+  client?.destroy();
+  await proxy?.stop();
+  await kinesis?.stop();
+}, 60_000);
+
+async function newStream(): Promise<string> {
+  streams += 1;
+  const name = `keyed-${streams}`;
+  await createStream(client, name, 1);
+  return name;
+}
+
+/** `key id` of every record on the one-shard stream, in sequence order. */
+async function readBack(stream: string): Promise<string[]> {
+  let { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: stream,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  const records: string[] = [];
+  for (;;) {
+    const out = await client.send(new GetRecordsCommand({ ShardIterator }));
+    const batch = out.Records ?? [];
+    for (const r of batch) {
+      records.push(`${r.PartitionKey} ${decodeEvent(Buffer.from(r.Data ?? new Uint8Array())).id}`);
+    }
+    if (batch.length === 0 || !out.NextShardIterator) return records;
+    ShardIterator = out.NextShardIterator;
+  }
+}
+
+function publisher(stream: string, o: Partial<KeyedPublisherOptions> = {}): KeyedPublisher {
+  return new KeyedPublisher({
+    kinesis: client,
+    streamName: stream,
+    routes,
+    lingerMs: 5,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    sleep: async () => {},
+    ...o,
+  });
+}
+
+/** An onAcked per event id that counts its calls. */
+function ackCounter(): { acked: Map<string, number>; onAcked: (id: string) => () => void } {
+  const acked = new Map<string, number>();
+  return { acked, onAcked: (id) => () => acked.set(id, (acked.get(id) ?? 0) + 1) };
+}
+
+describe('KeyedPublisher against kinesis-local', () => {
+  it('wants what the routes want', () => {
+    const p = publisher('unused');
+    expect(p.wants('cloudtrail', 'signin:ConsoleLogin')).toBe(true);
+    expect(p.wants('cloudtrail', 'ec2:CreateTags')).toBe(true);
+    expect(p.wants('cloudtrail', 'iam:CreateUser')).toBe(false);
+  });
+
+  it('holds events until the watermark passes them, then puts them in (time, id) order per key', async () => {
+    const stream = await newStream();
+    const p = publisher(stream);
+    const { acked, onAcked } = ackCounter();
+    const events = [
+      login('b', 3_000),
+      tags('z', 1_000),
+      login('c', 2_000),
+      login('a', 1_000),
+      tags('y', 3_000),
+    ];
+    for (const event of events) p.publish(event, onAcked(event.id), 500);
+    expect(p.holding).toBe(5);
+    expect(p.pending).toBe(0);
+
+    await p.ready(500);
+    expect(p.holding).toBe(5);
+    expect(p.pending).toBe(0);
+    expect(p.published).toBe(0);
+    expect(await readBack(stream)).toEqual([]);
+    expect(acked.size).toBe(0);
+
+    // Up to 2 000: a (1 000, two keys), z (1 000), c (2 000, two keys).
+    await p.ready(2_000);
+    expect(p.holding).toBe(2);
+    await waitFor('five copies put', () => p.published === 5);
+    expect(await readBack(stream)).toEqual([
+      `${ACCOUNT} a`,
+      `${IP} a`,
+      `${ACCOUNT} z`,
+      `${ACCOUNT} c`,
+      `${IP} c`,
+    ]);
+    expect([...acked.entries()].sort()).toEqual([
+      ['a', 1],
+      ['c', 1],
+      ['z', 1],
+    ]);
+
+    // A later publish whose watermark passes the rest releases them.
+    p.publish(tags('x', 4_000), onAcked('x'), 3_000);
+    expect(p.holding).toBe(1);
+    await waitFor('eight copies put', () => p.published === 8);
+    expect((await readBack(stream)).slice(5)).toEqual([`${ACCOUNT} b`, `${IP} b`, `${ACCOUNT} y`]);
+    expect(acked.get('b')).toBe(1);
+    expect(acked.get('y')).toBe(1);
+    expect(acked.has('x')).toBe(false);
+
+    await p.flush();
+    expect(p.holding).toBe(0);
+    expect(p.published).toBe(9);
+    expect((await readBack(stream)).slice(8)).toEqual([`${ACCOUNT} x`]);
+    expect(acked.get('x')).toBe(1);
+  });
+
+  it('flush() puts everything held, and resolves once it is on the stream', async () => {
+    const stream = await newStream();
+    const p = publisher(stream, { lingerMs: 60_000 });
+    const { acked, onAcked } = ackCounter();
+    /** `published` when each event was acked: every copy of it is already counted. */
+    const publishedAtAck: string[] = [];
+    for (const event of [login('b', 2_000), tags('a', 2_000), login('c', 1_000)]) {
+      p.publish(
+        event,
+        () => {
+          publishedAtAck.push(`${event.id} ${p.published}`);
+          onAcked(event.id)();
+        },
+        0,
+      );
+    }
+    expect(p.holding).toBe(3);
+    await p.flush();
+    expect(publishedAtAck).toEqual(['c 2', 'a 3', 'b 5']);
+    expect(p.holding).toBe(0);
+    expect(p.pending).toBe(0);
+    expect(p.published).toBe(5);
+    expect(await readBack(stream)).toEqual([
+      `${ACCOUNT} c`,
+      `${IP} c`,
+      `${ACCOUNT} a`,
+      `${ACCOUNT} b`,
+      `${IP} b`,
+    ]);
+    expect([...acked.entries()].sort()).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+  });
+
+  it('acks an event wanted under two keys once, only after both copies are on the stream', async () => {
+    const stream = await newStream();
+    // A long linger: the second batch (the last copy) goes only on flush().
+    const p = publisher(stream, { lingerMs: 60_000 });
+    const { acked, onAcked } = ackCounter();
+    // 499 single-copy events, then one with two copies: its first copy ends batch 1, its second starts batch 2.
+    for (let i = 0; i < PUT_RECORDS_MAX_ENTRIES - 1; i += 1) {
+      const id = `t${String(i).padStart(3, '0')}`;
+      p.publish(tags(id, 1_000), onAcked(id), 0);
+    }
+    p.publish(login('u', 2_000), onAcked('u'), 2_000);
+    await waitFor('the first batch put', () => p.published === PUT_RECORDS_MAX_ENTRIES);
+    expect(p.pending).toBe(1);
+    const first = await readBack(stream);
+    expect(first).toHaveLength(PUT_RECORDS_MAX_ENTRIES);
+    expect(first.at(-1)).toBe(`${ACCOUNT} u`);
+    expect(acked.get('u')).toBeUndefined();
+    expect(acked.size).toBe(PUT_RECORDS_MAX_ENTRIES - 1);
+
+    await p.flush();
+    expect(p.published).toBe(PUT_RECORDS_MAX_ENTRIES + 1);
+    expect((await readBack(stream)).slice(PUT_RECORDS_MAX_ENTRIES)).toEqual([`${IP} u`]);
+    expect(acked.get('u')).toBe(1);
+    expect([...acked.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('reports an event over 1 MiB encoded through onError and acks it without putting it', async () => {
+    const stream = await newStream();
+    const errors: unknown[] = [];
+    const p = publisher(stream, { onError: (error) => errors.push(error) });
+    const { acked, onAcked } = ackCounter();
+    const huge = { ...tags('huge', 1_000), raw: { blob: 'x'.repeat(1024 * 1024) } };
+    const bytes = encodeEvent(huge).length + ACCOUNT.length;
+    p.publish(huge, onAcked('huge'), 1_000);
+    p.publish(tags('small', 1_000), onAcked('small'), 1_000);
+    await p.flush();
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe(
+      `event huge is ${bytes} bytes encoded, over the 1-MiB record limit`,
+    );
+    expect(acked.get('huge')).toBe(1);
+    expect(acked.get('small')).toBe(1);
+    expect(p.published).toBe(1);
+    expect(await readBack(stream)).toEqual([`${ACCOUNT} small`]);
+  });
+
+  it('reports a batch whose retries ran out, pauses, and tries it again without losing or repeating it', async () => {
+    const stream = await newStream();
+    const errors: unknown[] = [];
+    const sleeps: number[] = [];
+    const p = publisher(stream, {
+      kinesis: proxied,
+      pauseMs: 12_345,
+      onError: (error) => errors.push(error),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    const { acked, onAcked } = ackCounter();
+    const before = proxy.requests.length;
+    // Three attempts (the policy) throttled, then one more after the pause; the fifth call gets through.
+    proxy.throttleNext(4, 'PutRecords');
+    p.publish(login('a', 1_000), onAcked('a'), 1_000);
+    p.publish(tags('b', 1_000), onAcked('b'), 1_000);
+    await p.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(RetriesExhaustedError);
+    expect((errors[0] as RetriesExhaustedError).attempts).toBe(3);
+    expect(sleeps).toHaveLength(4);
+    expect(sleeps[2]).toBe(12_345);
+    const puts = proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
+    expect(puts.map((r) => r.injected)).toEqual([
+      ...Array(4).fill('ProvisionedThroughputExceededException'),
+      null,
+    ]);
+    expect(p.published).toBe(3);
+    expect(await readBack(stream)).toEqual([`${ACCOUNT} a`, `${IP} a`, `${ACCOUNT} b`]);
+    expect([...acked.entries()].sort()).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+  });
+
+  it('keeps ready() pending while a throttled batch waits, and resolves it once the batch got through', async () => {
+    const stream = await newStream();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let sleeps = 0;
+    const p = publisher(stream, {
+      kinesis: proxied,
+      maxPending: 2,
+      sleep: () => {
+        sleeps += 1;
+        return gate;
+      },
+    });
+    const before = proxy.requests.length;
+    proxy.throttleNext(1, 'PutRecords');
+    for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {}, 1_000);
+    let ready = false;
+    let publishedWhenReady = -1;
+    void p.ready(1_000).then(() => {
+      ready = true;
+      publishedWhenReady = p.published;
+    });
+    await waitFor('the throttled PutRecords', () => sleeps === 1);
+    const puts = () => proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
+    expect(puts().map((r) => r.injected)).toEqual(['ProvisionedThroughputExceededException']);
+    expect(ready).toBe(false);
+    expect(p.published).toBe(0);
+    expect(p.pending).toBe(3);
+
+    release();
+    await waitFor('ready() resolved', () => ready);
+    expect(publishedWhenReady).toBe(3);
+    expect(puts().map((r) => r.injected)).toEqual(['ProvisionedThroughputExceededException', null]);
+    expect(await readBack(stream)).toEqual([`${ACCOUNT} a`, `${ACCOUNT} b`, `${ACCOUNT} c`]);
+    await p.flush();
+  });
+});

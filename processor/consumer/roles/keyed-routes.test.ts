@@ -1,0 +1,157 @@
+import { EMPTY } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { Detection, Route } from '../../../detections/api.js';
+import type { SecurityEvent } from '../../../schemas/types.js';
+import { runInstancesRecord } from '../../../test/cloudtrail.js';
+import { testEvent } from '../../../test/events.js';
+import { DEFAULT_CONFIG } from '../../cli/config.js';
+import { enabledDetections } from '../../cli/detections.js';
+import { decodeJson } from '../../decode/index.js';
+import { KeyedRoutes } from './keyed-routes.js';
+
+const ACCOUNT = '111122223333';
+const stateful = enabledDetections(DEFAULT_CONFIG).detections.filter((detection) => detection.stateful);
+const catalogRoutes = new KeyedRoutes(stateful);
+
+/** A stateful detection that finds nothing: only its routes and key matter here. */
+function tiny(id: string, routes: Route[], partitionKey?: (event: SecurityEvent) => string): Detection {
+  return {
+    id,
+    title: id,
+    description: 'test only',
+    severity: 'low',
+    mitre: [],
+    runbook: 'https://example.com/test',
+    remediation: 'None: test only.',
+    routes,
+    stateful: partitionKey ? { partitionKey } : {},
+    operator: () => () => EMPTY,
+  };
+}
+
+const alice = {
+  type: 'IAMUser',
+  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+  name: 'alice',
+  account: ACCOUNT,
+  sessionIssuer: null,
+  mfa: false,
+  accessKeyId: null,
+};
+
+const failedLogin = testEvent({
+  id: 'login-1',
+  time: 1_000,
+  action: 'signin:ConsoleLogin',
+  principal: alice,
+  srcIp: '203.0.113.7',
+  errorCode: 'Failed authentication',
+});
+
+function runInstances(): SecurityEvent {
+  const result = decodeJson(runInstancesRecord(ACCOUNT, Date.UTC(2026, 10, 24, 11, 5), 'p4d.24xlarge', 1), {
+    input: 'test',
+    offset: '0',
+  });
+  expect(result.deadLetters).toEqual([]);
+  return result.events[0] as SecurityEvent;
+}
+
+describe('KeyedRoutes over the stateful catalog', () => {
+  it('has the stateful detections this test expects', () => {
+    expect(stateful.map((detection) => detection.id).sort()).toEqual([
+      'ec2-instance-admin-profile',
+      'ec2-large-instance-burst',
+      'flowlog-port-scan',
+      'guardduty-instance-compromise-credential-use',
+      'signin-console-brute-force',
+      'signin-password-spraying',
+    ]);
+  });
+
+  it('wants what a stateful detection or the state cache routes on, nothing else', () => {
+    expect(catalogRoutes.wants('cloudtrail', 'signin:ConsoleLogin')).toBe(true);
+    expect(catalogRoutes.wants('cloudtrail', 'ec2:RunInstances')).toBe(true);
+    // guardduty-instance-compromise-credential-use routes every CloudTrail action and every finding.
+    expect(catalogRoutes.wants('cloudtrail', 's3:GetObject')).toBe(true);
+    expect(catalogRoutes.wants('guardduty', 'UnauthorizedAccess:EC2/TorClient')).toBe(true);
+    expect(catalogRoutes.wants('flowlog', 'REJECT')).toBe(true);
+    expect(catalogRoutes.wants('flowlog', 'ACCEPT')).toBe(true);
+    expect(catalogRoutes.wants('flowlog', 'NODATA')).toBe(false);
+    expect(catalogRoutes.wants('flowlog', 'SKIPDATA')).toBe(false);
+  });
+
+  it('keys a failed ConsoleLogin by account (brute force), source IP (spraying) and session name', () => {
+    // brute force: account (default key); spraying: source IP; credential use: principal name.
+    expect(catalogRoutes.keysOf(failedLogin)).toEqual([ACCOUNT, '203.0.113.7', 'alice']);
+  });
+
+  it("maps a ConsoleLogin without source IP or principal name to 'none'", () => {
+    expect(catalogRoutes.keysOf({ ...failedLogin, srcIp: null, principal: null })).toEqual([ACCOUNT, 'none']);
+  });
+
+  it('keys a RunInstances by account and by the calling session', () => {
+    const event = runInstances();
+    expect(event.action).toBe('ec2:RunInstances');
+    expect(catalogRoutes.keysOf(event)).toEqual([ACCOUNT, 'ci']);
+  });
+
+  it('keys a GuardDuty finding by its instance', () => {
+    const finding = testEvent({
+      id: 'gd-1',
+      time: 1_000,
+      source: 'guardduty',
+      action: 'UnauthorizedAccess:EC2/TorClient',
+      guardduty: {
+        type: 'UnauthorizedAccess:EC2/TorClient',
+        severity: 8,
+        title: null,
+        resourceType: 'Instance',
+        resourceId: 'i-0123456789abcdef0',
+        actionType: null,
+        remoteIp: null,
+        count: 1,
+        firstSeen: null,
+        lastSeen: null,
+        archived: null,
+      },
+    });
+    expect(catalogRoutes.keysOf(finding)).toEqual(['i-0123456789abcdef0']);
+  });
+
+  it('keys a flow record by account and wants no NODATA record', () => {
+    const reject = testEvent({ id: 'flow-1', time: 1_000, source: 'flowlog', action: 'REJECT' });
+    expect(catalogRoutes.keysOf(reject)).toEqual([ACCOUNT]);
+    expect(catalogRoutes.keysOf({ ...reject, action: 'NODATA' })).toEqual([]);
+  });
+});
+
+describe('KeyedRoutes with hand-made detections', () => {
+  const bySourceIp = tiny('by-ip', [{ source: 'cloudtrail', actions: ['signin:ConsoleLogin'] }], (e) =>
+    String(e.srcIp ?? ''),
+  );
+  const byAccount = tiny('by-account', [{ source: 'cloudtrail', actions: ['signin:ConsoleLogin'] }]);
+  const routes = new KeyedRoutes([bySourceIp, byAccount]);
+
+  it('publishes an event once per distinct key, sorted', () => {
+    expect(routes.keysOf(failedLogin)).toEqual([ACCOUNT, '203.0.113.7']);
+    const sameKey = new KeyedRoutes([byAccount, tiny('also-account', byAccount.routes.slice())]);
+    expect(sameKey.keysOf(failedLogin)).toEqual([ACCOUNT]);
+  });
+
+  it('keys an event only the state cache learns from by account', () => {
+    const createTags = testEvent({ id: 'tags-1', time: 1_000, action: 'ec2:CreateTags', principal: alice });
+    expect(routes.wants('cloudtrail', 'ec2:CreateTags')).toBe(true);
+    expect(routes.keysOf(createTags)).toEqual([ACCOUNT]);
+    expect(routes.keysOf({ ...createTags, account: null })).toEqual(['none']);
+    // RunInstances: the state cache only, here (no detection routes on it).
+    expect(routes.keysOf(runInstances())).toEqual([ACCOUNT]);
+  });
+
+  it('wants nothing nobody routes on', () => {
+    expect(routes.wants('cloudtrail', 'iam:CreateUser')).toBe(false);
+    expect(routes.keysOf(testEvent({ id: 'u-1', time: 1_000, action: 'iam:CreateUser' }))).toEqual([]);
+    expect(routes.wants('guardduty', 'Recon:EC2/PortProbeUnprotectedPort')).toBe(false);
+    expect(new KeyedRoutes([]).keysOf(failedLogin)).toEqual([]);
+  });
+});
