@@ -1,8 +1,11 @@
-import { Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../schemas/types.js';
+import type { EventClock } from '../api.js';
 import { stableId } from '../finding.js';
 import { dedup } from './dedup.js';
+import { eventTimeOperator } from './event-time-operator.js';
+import { EventTimeQueue } from './event-time-queue.js';
 import { play, shuffles } from './testing.js';
 import { minutes } from './window-spec.js';
 
@@ -132,5 +135,56 @@ describe('dedup', () => {
     source.complete();
     expect(out.map((f) => f.count)).toEqual([1]);
     expect(watermark$.observed).toBe(false);
+  });
+
+  describe('behind an operator that emits as the watermark advances', () => {
+    interface Item {
+      id: string;
+      time: number;
+      key: string;
+    }
+    /** A window [time, time + 10 min) per item, emitted as a windowed finding once the watermark passes its end. */
+    const windowPerItem = (clock: EventClock) =>
+      eventTimeOperator<Item, Finding>(clock, () => {
+        const due = new EventTimeQueue<Item>((a, b) => a.time - b.time);
+        const fire = (item: Item, emit: (finding: Finding) => void) =>
+          emit({
+            ...finding(item.id, item.key, item.time / minutes(1), [item.id]),
+            window: { start: item.time, end: item.time + minutes(10) },
+          });
+        return {
+          item: (item) => due.push(item),
+          advance(watermark, emit) {
+            for (const item of due.popWhile((i) => i.time + minutes(10) <= watermark)) fire(item, emit);
+          },
+          flush(emit) {
+            for (const item of due.popWhile(() => true)) fire(item, emit);
+          },
+          release: () => due.clear(),
+        };
+      });
+    const chain = (clock: EventClock) => (items: Observable<Item>) =>
+      items.pipe(windowPerItem(clock), hourly(clock));
+    const onK = (run: { emissions: { value: Finding }[] }) =>
+      run.emissions
+        .filter(({ value }) => value.dedupKey === 'k')
+        .map(({ value }) => [value.title, value.count]);
+    // Windows end at 35 and 55, inside the bucket [0, 60), and at 68, after it.
+    const a = { id: 'a', time: minutes(25), key: 'k' };
+    const b = { id: 'b', time: minutes(45), key: 'k' };
+    const c = { id: 'c', time: minutes(58), key: 'k' };
+    const tick = (minute: number) => ({ id: `t${minute}`, time: minutes(minute), key: 'tick' });
+
+    it('merges the same findings whether the watermark creeps past each window or jumps past all', () => {
+      const creep = play(chain, [a, tick(36), b, tick(56), c, tick(70)]);
+      const jump = play(chain, [a, b, c, tick(200)]);
+      const expected = [
+        ['finding a', 1],
+        ['finding c', 1], // due at 68, after its bucket closed at 60: alone with its own count
+        ['finding a', 2], // the roll-up of a and b
+      ];
+      expect(onK(creep)).toEqual(expected);
+      expect(onK(jump)).toEqual(expected);
+    });
   });
 });

@@ -31,8 +31,9 @@ interface Bucket {
  * The first passes at once (with that id, its own count). When the watermark reaches the bucket's end
  * (or at completion) and more findings arrived, one roll-up with the same id follows: the earliest finding
  * by (time, id) with count summed, evidence the union in (time, id) order capped at MAX_EVIDENCE, and
- * window spanning all windows — the same whatever the arrival order. A finding whose bucket had already
- * closed passes alone (same bucket id, its own count); downstream id handling decides whether it is news.
+ * window spanning all windows — the same whatever the arrival order. A finding due after its bucket's end
+ * (a window ending past it: the bucket closes first) or arriving after the bucket closed (from a late
+ * event) passes alone (same bucket id, its own count); downstream id handling decides whether it is news.
  *
  *   findings.pipe(dedup({ clock, period: hours(1) }))
  *   // f1(k)@10:05 ── f2(k)@10:20 ── (watermark ≥ 11:00)  →  f1' (count 1), then roll-up (count 2)
@@ -43,6 +44,8 @@ export function dedup(options: DedupOptions): OperatorFunction<Finding, Finding>
     throw new RangeError('dedup: period must be a positive number of ms');
   return eventTimeOperator<Finding, Finding>(clock, () => {
     const buckets = new Map<string, Bucket>();
+    /** The last watermark this operator advanced to: buckets ending by then are closed. */
+    let closedUpTo = Number.NEGATIVE_INFINITY;
     const closing = new EventTimeQueue<Bucket>(
       (a, b) =>
         a.end - b.end || compareStrings(a.detection, b.detection) || compareStrings(a.dedupKey, b.dedupKey),
@@ -55,10 +58,17 @@ export function dedup(options: DedupOptions): OperatorFunction<Finding, Finding>
       item(finding, emit) {
         const start = Math.floor(finding.time / period) * period;
         const id = stableId(finding.detection, 'dedup', finding.dedupKey, start);
+        // Due after its bucket's end (a window ending past it) or after the bucket closed (a late event):
+        // alone. Judged on event time, not on the watermark at arrival, so which findings a roll-up merges
+        // does not depend on how far one watermark step jumps (a consumer reading shards unevenly).
+        const due = finding.window?.end ?? finding.time;
+        if (due > start + period || start + period <= closedUpTo) {
+          emit({ ...finding, id });
+          return;
+        }
         const bucket = buckets.get(id);
         if (bucket) return merge(bucket, finding);
         emit({ ...finding, id });
-        if (start + period <= clock.watermark) return;
         const fresh: Bucket = {
           id,
           detection: finding.detection,
@@ -73,6 +83,7 @@ export function dedup(options: DedupOptions): OperatorFunction<Finding, Finding>
         closing.push(fresh);
       },
       advance(watermark, emit) {
+        closedUpTo = watermark;
         for (const bucket of closing.popWhile((b) => b.end <= watermark)) close(bucket, emit);
       },
       flush(emit) {

@@ -14,9 +14,11 @@ export interface EventTimeHandlers<T, R> {
 }
 
 /**
- * The shared mechanics of the event-time operators (like rxjs's `operate()`): subscribes to the clock's
- * watermark and the source, builds fresh state per subscription, turns a throwing handler into an
- * error notification, and releases the state on teardown.
+ * The shared mechanics of the event-time operators (like rxjs's `operate()`): subscribes to the source and
+ * the clock's watermark, builds fresh state per subscription, turns a throwing handler into an error
+ * notification, and releases the state on teardown. The source is subscribed first, so in a chain the
+ * upstream operator advances first: what it emits for a watermark reaches `item` here before this
+ * operator's own `advance` to that watermark.
  *
  *   const count = (clock: EventClock) =>
  *     eventTimeOperator<Event, number>(clock, () => { let n = 0; return { item: () => { n += 1 }, ... } });
@@ -37,24 +39,24 @@ export function eventTimeOperator<T, R>(
           subscriber.error(error);
         }
       };
-      const subscription = clock.watermark$.subscribe((watermark) =>
-        guarded(() => handlers.advance(watermark, emit)),
-      );
-      subscription.add(
-        source.subscribe({
-          next: (item) => guarded(() => handlers.item(item, emit)),
-          error: (error: unknown) => {
+      const subscription = source.subscribe({
+        next: (item) => guarded(() => handlers.item(item, emit)),
+        error: (error: unknown) => {
+          handlers.release();
+          subscriber.error(error);
+        },
+        complete: () =>
+          guarded(() => {
+            handlers.flush(emit);
             handlers.release();
-            subscriber.error(error);
-          },
-          complete: () =>
-            guarded(() => {
-              handlers.flush(emit);
-              handlers.release();
-              subscriber.complete();
-            }),
-        }),
-      );
+            subscriber.complete();
+          }),
+      });
+      if (!subscriber.closed) {
+        subscription.add(
+          clock.watermark$.subscribe((watermark) => guarded(() => handlers.advance(watermark, emit))),
+        );
+      }
       subscription.add(() => handlers.release());
       return subscription;
     });

@@ -47,7 +47,8 @@ interface Pending {
 /**
  * The ingest role's EventPublisher: each event a stateful detection (or the state cache) routes on is
  * Avro-encoded (schemas/codec.ts) and put on the keyed stream once per distinct partition key (KeyedRoutes),
- * in PutRecords batches of ≤ 500 entries / 5 MiB, one batch in flight so each key's events keep their order.
+ * in PutRecords batches of ≤ 500 entries / 5 MiB, one batch in flight so each key's events keep their order
+ * (except a failed entry, retried after the rest of its batch: the detect side's lateness absorbs that).
  * Failed entries are retried with backoff; an event is acked (its source record may be checkpointed) only once
  * every copy is on the stream. Nothing is dropped: a batch whose retries ran out is tried again after a pause,
  * and backpressure (ready()) stops the reads meanwhile. Only an event over the 1-MiB record limit is reported
