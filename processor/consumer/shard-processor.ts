@@ -24,7 +24,8 @@ export interface ShardInput {
 
 export interface ShardProcessorOptions {
   shardId: string;
-  reader: { read(): Promise<ShardBatch> };
+  /** ShardReader (GetRecords) or FanOutReader (SubscribeToShard); closed when run() ends or on stop(). */
+  reader: { read(): Promise<ShardBatch>; close?(): void };
   input: ShardInput;
   positions: ShardPositions;
   /** KPL-aware decoding options (the pipeline's `wants` prefilter, the flow-log format). */
@@ -110,6 +111,14 @@ export class ShardProcessor {
 
   /** Reads until the shard ends, stop() is called or a checkpoint finds the lease lost. */
   async run(): Promise<ShardOutcome> {
+    try {
+      return await this.readUntilDone();
+    } finally {
+      this.o.reader.close?.();
+    }
+  }
+
+  private async readUntilDone(): Promise<ShardOutcome> {
     while (!this.stopping) {
       await this.o.ready();
       const batch = await this.o.reader.read();
@@ -134,6 +143,7 @@ export class ShardProcessor {
   stop(): void {
     this.stopping = true;
     this.wake.abort();
+    this.o.reader.close?.();
   }
 
   /** Checkpoints the checkpointable position now, if it moved; false when the lease is lost. */

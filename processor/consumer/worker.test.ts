@@ -283,6 +283,29 @@ describe('Worker on kinesis-local + dynalite', () => {
     expect(leases.map((lease) => lease.leaseOwner)).toEqual([null, null, null, null]);
   }, 120_000);
 
+  it('with enhanced fan-out (SubscribeToShard), one worker on 4 shards finds what replay finds and checkpoints the same', async () => {
+    const client = kinesis.client();
+    await createStream(client, 'fan-out', 4);
+    const byShard = new Map<string, PutOnShard[]>();
+    await putRecords(client, 'fan-out', samples, byShard, byKey(samples));
+    await putRecords(client, 'fan-out', ticks, byShard, oneEach);
+
+    const sink = new MemorySink();
+    const worker = newWorker('worker-1', 'fan-out', 'fan-out-leases', memoryDelivery(sink), {
+      fanOut: { consumerName: 'fan-out-leases' },
+    });
+    const table = new LeaseTable({ client: dynamo.client(), tableName: 'fan-out-leases' });
+    await worker.start();
+    const target = lastSample(byShard, 1);
+    await waitFor('checkpoints at the last samples', async () => {
+      return JSON.stringify(checkpoints(await table.list())) === JSON.stringify(target);
+    });
+    await worker.stop();
+
+    expect(finalVersions(sink.findings)).toEqual(finalVersions(expected));
+    expect(checkpoints(await table.list())).toEqual(target);
+  }, 120_000);
+
   it("a second worker resumes from the first worker's checkpoints, re-reading only records inside the horizon", async () => {
     const client = kinesis.client();
     await createStream(client, 'resume', 4);

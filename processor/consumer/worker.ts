@@ -10,6 +10,7 @@ import type { Delivery } from '../sinks/delivery.js';
 import type { RetryPolicy } from '../sinks/retry.js';
 import { StateCache } from '../state/index.js';
 import { CheckpointHorizon, ShardPositions } from './checkpoint-horizon.js';
+import { FanOutReader, registerFanOutConsumer } from './fan-out-reader.js';
 import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
 import { type RecordDecoder, type ShardOutcome, ShardProcessor } from './shard-processor.js';
@@ -67,6 +68,11 @@ export interface WorkerOptions {
   publisher?: EventPublisher;
   /** Role `detect`: how records become events (default decodeRecord). */
   decoder?: RecordDecoder;
+  /**
+   * Enhanced fan-out (SubscribeToShard) instead of GetRecords polling, through the consumer `consumerName`
+   * (registered if missing); `kinesis` is the client for the subscriptions (HTTP/2 on AWS), default the main one.
+   */
+  fanOut?: { consumerName: string; kinesis?: KinesisClient };
 }
 
 /** One shard being processed, as Worker.shards() reports it. */
@@ -110,6 +116,8 @@ export class Worker {
   private readonly decode: DecodeOptions;
   /** The record whose push is under way: its findings are held against it. */
   private pushing: ShardPositions | undefined;
+  /** The enhanced fan-out consumer, registered by start() when `fanOut` is set. */
+  private consumerArn: string | undefined;
   /**
    * Leases acquired during the take cycle under way: their inputs are all opened before any is read, so a
    * shard read first cannot move the watermark past records of a shard taken in the same cycle.
@@ -158,6 +166,12 @@ export class Worker {
    */
   async start(): Promise<void> {
     await this.table.ensureTable();
+    if (this.o.fanOut)
+      this.consumerArn = await registerFanOutConsumer(
+        this.o.kinesis,
+        this.o.streamName,
+        this.o.fanOut.consumerName,
+      );
     await syncShards(this.syncOptions());
     await this.takeCycle();
     const failoverMs = this.o.failoverMs ?? DEFAULT_FAILOVER_MS;
@@ -248,14 +262,24 @@ export class Worker {
 
   /** Reads a shard from `start`; `positions` carries over when a failed shard resumes after its last record. */
   private run(shardId: string, start: StartPosition, positions = new ShardPositions(this.horizon)): void {
-    const { delivery, publisher } = this.o;
-    const reader = new ShardReader({
-      kinesis: this.o.kinesis,
-      streamName: this.o.streamName,
-      shardId,
-      start,
-      ...(this.o.retry ? { retry: this.o.retry } : {}),
-    });
+    const { delivery, publisher, fanOut } = this.o;
+    const retry = this.o.retry ? { retry: this.o.retry } : {};
+    const reader =
+      fanOut && this.consumerArn
+        ? new FanOutReader({
+            kinesis: fanOut.kinesis ?? this.o.kinesis,
+            consumerArn: this.consumerArn,
+            shardId,
+            start,
+            ...retry,
+          })
+        : new ShardReader({
+            kinesis: this.o.kinesis,
+            streamName: this.o.streamName,
+            shardId,
+            start,
+            ...retry,
+          });
     const processor = new ShardProcessor({
       shardId,
       reader,
@@ -284,7 +308,8 @@ export class Worker {
       ...(this.o.checkpointIntervalMs === undefined
         ? {}
         : { checkpointIntervalMs: this.o.checkpointIntervalMs }),
-      ...(this.o.idleMs === undefined ? {} : { idleMs: this.o.idleMs }),
+      // Fan-out events arrive paced by Kinesis: read the next one at once.
+      ...(fanOut ? { idleMs: 0 } : this.o.idleMs === undefined ? {} : { idleMs: this.o.idleMs }),
       ...(this.o.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: this.o.idleTimeoutMs }),
       ...(this.pushedUpTo.has(shardId) ? { pushedUpTo: this.pushedUpTo.get(shardId) as string } : {}),
     });
