@@ -19,6 +19,8 @@ describe('parseConsumerConfig', () => {
       horizonMs: 3_600_000,
       idleTimeoutMs: 30_000,
       keyedStream: undefined,
+      fanOut: false,
+      healthPort: undefined,
     });
   });
 
@@ -37,6 +39,8 @@ consumer:
   horizon: 2h
   idleTimeout: 45s
   keyedStream: { stream: sw-keyed, leaseTable: sw-keyed-leases }
+  fanOut: true
+  healthPort: 8080
 `);
     expect(config).toEqual({
       stream: 'events',
@@ -50,6 +54,8 @@ consumer:
       horizonMs: 7_200_000,
       idleTimeoutMs: 45_000,
       keyedStream: { stream: 'sw-keyed', leaseTable: 'sw-keyed-leases' },
+      fanOut: true,
+      healthPort: 8080,
     });
   });
 
@@ -72,6 +78,14 @@ consumer:
     [
       'consumer: { stream: s, leaseTable: t, endpoints: [] }',
       'shardwatch.yaml.consumer.endpoints: expected a mapping',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, fanOut: yes please }',
+      'shardwatch.yaml.consumer.fanOut: expected true or false',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, healthPort: 70000 }',
+      'shardwatch.yaml.consumer.healthPort: expected a port number 0–65535',
     ],
     [
       'consumer: { stream: s, leaseTable: t, keyedStream: { stream: k } }',

@@ -26,6 +26,10 @@ export interface ConsumerConfig {
   idleTimeoutMs: number;
   /** The internal stream between the `ingest` and `detect` roles, and the lease table of its consumers. */
   keyedStream: KeyedStream | undefined;
+  /** Enhanced fan-out (SubscribeToShard) instead of GetRecords polling; the consumer is named after the lease table. */
+  fanOut: boolean;
+  /** Port of the /healthz and /metrics endpoint (0: any free port); none when unset. */
+  healthPort: number | undefined;
 }
 
 export const DEFAULT_CONSUMER = {
@@ -83,6 +87,8 @@ export function parseConsumerConfig(
     horizonMs: duration('horizon', DEFAULT_CONSUMER.horizonMs),
     idleTimeoutMs: duration('idleTimeout', DEFAULT_CONSUMER.idleTimeoutMs),
     keyedStream: keyedStream(section.keyedStream, `${path}.keyedStream`, { stream, leaseTable }),
+    fanOut: optionalBoolean(section.fanOut, `${path}.fanOut`) ?? false,
+    healthPort: port(section.healthPort, `${path}.healthPort`),
   };
 }
 
@@ -113,6 +119,18 @@ function requiredString(value: unknown, path: string): string {
 function optionalString(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
   return requiredString(value, path);
+}
+
+function optionalBoolean(value: unknown, path: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new ConfigError(path, 'expected true or false');
+}
+
+function port(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535)
+    throw new ConfigError(path, 'expected a port number 0–65535');
+  return value;
 }
 
 function positive(value: number, path: string): number {

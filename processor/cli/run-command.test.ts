@@ -57,14 +57,15 @@ describe('shardwatch run', () => {
       await Promise.all([kinesis?.stop(), dynamo?.stop()]);
     });
 
-    it('consumes until SIGTERM, then flushes findings, checkpoints, releases its lease and exits 0', async () => {
+    /** Six p4d launches in a minute, then a launch 3 h later; returns the last burst launch's sequence number. */
+    const putLaunches = async (stream: string) => {
       const client = kinesis.client();
-      await createStream(client, 'trail', 1);
+      await createStream(client, stream, 1);
       const put = async (time: number, type: string, sequence: number) =>
         (
           await client.send(
             new PutRecordCommand({
-              StreamName: 'trail',
+              StreamName: stream,
               PartitionKey: ACCOUNT,
               Data: Buffer.from(JSON.stringify(runInstancesRecord(ACCOUNT, time, type, sequence))),
             }),
@@ -73,21 +74,26 @@ describe('shardwatch run', () => {
       let lastBurst = '';
       for (let i = 0; i < 6; i += 1) lastBurst = await put(T0 + i * 10_000, 'p4d.24xlarge', i + 1);
       await put(T0 + 3 * 3_600_000, 't3.micro', 7); // moves the watermark past the burst and the 1-h horizon
-      const config = write(
-        'run.yaml',
+      return lastBurst;
+    };
+    const config = (name: string, stream: string, extra = '') =>
+      write(
+        `${name}.yaml`,
         `consumer:
-  stream: trail
-  leaseTable: run-leases
+  stream: ${stream}
+  leaseTable: ${stream}-leases
   workerId: cli-worker
   region: us-east-1
   endpoints: { kinesis: '${kinesis.endpoint}', dynamodb: '${dynamo.endpoint}' }
   failover: 2s
   checkpointInterval: 100ms
   horizon: 1h
-`,
+${extra}`,
       );
-      const out = join(directory, 'findings.jsonl');
-      const child = spawn(process.execPath, [...CLI, 'run', '--config', config, '--out', out], {
+    /** Starts `shardwatch run` and waits until its lease is checkpointed at `checkpoint`. */
+    const runUntilCheckpoint = async (configPath: string, stream: string, checkpoint: string) => {
+      const out = join(directory, `${stream}.jsonl`);
+      const child = spawn(process.execPath, [...CLI, 'run', '--config', configPath, '--out', out], {
         env: ENV,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -96,32 +102,72 @@ describe('shardwatch run', () => {
         stderr += chunk.toString('utf8');
       });
       const exited = once(child, 'exit');
-      const table = new LeaseTable({ client: dynamo.client(), tableName: 'run-leases' });
+      const table = new LeaseTable({ client: dynamo.client(), tableName: `${stream}-leases` });
       const deadline = Date.now() + 60_000;
-      const checkpoint = async () => (await table.list().catch(() => []))[0]?.checkpoint;
-      while ((await checkpoint()) !== lastBurst) {
+      const current = async () => (await table.list().catch(() => []))[0]?.checkpoint;
+      while ((await current()) !== checkpoint) {
         if (Date.now() > deadline || child.exitCode !== null)
           throw new Error(`no checkpoint; stderr: ${stderr}`);
         await sleep(100);
       }
-      child.kill('SIGTERM');
-      const [code] = await exited;
+      const stop = async () => {
+        child.kill('SIGTERM');
+        const [code] = await exited;
+        const findings = readFileSync(out, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Finding);
+        return { code, findings, stderr, lease: (await table.list())[0] };
+      };
+      return { stderr: () => stderr, stop };
+    };
+    // The default catalog: p4d is not an approved type (a finding, rolled up to 6), and six of them in 5 min.
+    const expected = [
+      ['ec2-instance-unapproved-type', 1, ACCOUNT],
+      ['ec2-instance-unapproved-type', 6, ACCOUNT],
+      ['ec2-large-instance-burst', 6, ACCOUNT],
+    ];
+    const summary = (findings: readonly Finding[]) =>
+      findings.map((finding) => [finding.detection, finding.count, finding.account]);
+
+    it('consumes until SIGTERM, then flushes findings, checkpoints, releases its lease and exits 0', async () => {
+      const lastBurst = await putLaunches('trail');
+      const run = await runUntilCheckpoint(config('run', 'trail'), 'trail', lastBurst);
+      const { code, findings, stderr, lease } = await run.stop();
 
       expect(code).toBe(0);
       expect(stderr).toContain('shardwatch: worker cli-worker (role all) consuming trail\n');
-      const findings = readFileSync(out, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Finding);
-      // The default catalog: p4d is not an approved type (a finding, rolled up to 6), and six of them in 5 min.
-      expect(findings.map((finding) => [finding.detection, finding.count, finding.account])).toEqual([
-        ['ec2-instance-unapproved-type', 1, ACCOUNT],
-        ['ec2-instance-unapproved-type', 6, ACCOUNT],
-        ['ec2-large-instance-burst', 6, ACCOUNT],
-      ]);
-      const [lease] = await table.list();
+      expect(summary(findings)).toEqual(expected);
       expect(lease?.checkpoint).toBe(lastBurst); // the later launch is inside the horizon: replayed by the next owner
       expect(lease?.leaseOwner).toBeNull();
+    }, 90_000);
+
+    it('reads through enhanced fan-out and serves /healthz and /metrics while it runs', async () => {
+      const lastBurst = await putLaunches('trail-efo');
+      const run = await runUntilCheckpoint(
+        config('efo', 'trail-efo', '  fanOut: true\n  healthPort: 0\n'),
+        'trail-efo',
+        lastBurst,
+      );
+      const url = /health and metrics on (http:\/\/[^\s]+)\/healthz/.exec(run.stderr())?.[1];
+      if (!url) throw new Error(`no health endpoint announced: ${run.stderr()}`);
+      const local = url.replace('0.0.0.0', '127.0.0.1');
+      const health = await fetch(`${local}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: 'ok',
+        role: 'all',
+        stream: 'trail-efo',
+        shards: 1,
+      });
+      const metrics = await (await fetch(`${local}/metrics`)).text();
+      expect(metrics).toContain('shardwatch_shards_leased 1\n');
+      expect(metrics).toContain('shardwatch_events_total{source="cloudtrail"} 7\n');
+      expect(metrics).toContain('shardwatch_findings_total{detection="ec2-large-instance-burst"} 1\n');
+      const { code, findings } = await run.stop();
+
+      expect(code).toBe(0);
+      expect(summary(findings)).toEqual(expected);
     }, 90_000);
   });
 });

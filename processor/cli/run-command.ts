@@ -15,6 +15,7 @@ import type { FindingSink } from '../sinks/sink.js';
 import { ConfigError, loadConfig, type ShardwatchConfig } from './config.js';
 import { type ConsumerConfig, loadConsumerConfig } from './consumer-config.js';
 import { enabledDetections } from './detections.js';
+import { type HealthServer, type HealthSnapshot, startHealthServer } from './health-server.js';
 
 export interface RunCommandOptions {
   config: string;
@@ -62,7 +63,8 @@ export async function runCommand(
         (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
     ),
   });
-  const { kinesis, dynamodb } = clients(consumer);
+  const { kinesis, dynamodb, subscriptions } = clients(consumer);
+  let deadLetters = 0;
   const { detections, params } = enabledDetections(config);
   const all: WorkerOptions = {
     kinesis,
@@ -82,13 +84,45 @@ export async function runCommand(
     checkpointIntervalMs: consumer.checkpointIntervalMs,
     idleTimeoutMs: consumer.idleTimeoutMs,
     horizonMs: consumer.horizonMs,
-    onDeadLetter: (deadLetter) => deadLetterFile?.write(deadLetter),
+    onDeadLetter: (deadLetter) => {
+      deadLetters += 1;
+      deadLetterFile?.write(deadLetter);
+    },
     onError: (error, context) => process.stderr.write(`shardwatch: ${context}: ${describe(error)}\n`),
+    ...(consumer.fanOut ? { fanOut: { consumerName: consumer.leaseTable, kinesis: subscriptions } } : {}),
   };
-  const { options: workerOptions } = roleWorker(role, all, consumer.keyedStream);
+  const { options: workerOptions, publisher } = roleWorker(role, all, consumer.keyedStream);
   const worker = new Worker(workerOptions);
+  const snapshot = (): HealthSnapshot => {
+    const { counters } = worker.pipeline;
+    return {
+      role,
+      workerId: consumer.workerId,
+      stream: workerOptions.streamName,
+      watermark: worker.watermark,
+      shards: worker.shards(),
+      sinks: delivery.metrics(),
+      events: { bySource: { ...counters.eventsBySource }, late: counters.late },
+      findings: Object.fromEntries(counters.findingsByDetection),
+      deadLetters,
+      ...(publisher
+        ? {
+            keyedStream: {
+              holding: publisher.holding,
+              pending: publisher.pending,
+              published: publisher.published,
+            },
+          }
+        : {}),
+    };
+  };
   const stopRequested = Promise.race([once(signals, 'SIGTERM'), once(signals, 'SIGINT')]);
+  let health: HealthServer | undefined;
   try {
+    if (consumer.healthPort !== undefined) {
+      health = await startHealthServer({ port: consumer.healthPort, snapshot });
+      process.stderr.write(`shardwatch: health and metrics on ${health.url}/healthz and /metrics\n`);
+    }
     await worker.start();
     process.stderr.write(
       `shardwatch: worker ${consumer.workerId} (role ${role}) consuming ${workerOptions.streamName}\n`,
@@ -103,24 +137,34 @@ export async function runCommand(
     process.stderr.write(`shardwatch: ${describe(error)}\n`);
     return 1;
   } finally {
+    await health?.close();
     kinesis.destroy();
+    if (subscriptions !== kinesis) subscriptions.destroy();
     dynamodb.destroy();
   }
 }
 
 /**
  * HTTP/1.1 for Kinesis: GetRecords polling needs no HTTP/2, and the SDK's HTTP/2 handler fails a share of
- * calls against kinesis-local (and has had "Protocol error" reports against AWS).
+ * calls against kinesis-local (and has had "Protocol error" reports against AWS). SubscribeToShard (fan-out)
+ * needs HTTP/2 on AWS (the SDK's default handler), but kinesis-local serves it only over HTTP/1.1: with a
+ * `kinesis` endpoint override the subscriptions use the HTTP/1.1 client too.
  */
-function clients(consumer: ConsumerConfig): { kinesis: KinesisClient; dynamodb: DynamoDBClient } {
+function clients(consumer: ConsumerConfig): {
+  kinesis: KinesisClient;
+  subscriptions: KinesisClient;
+  dynamodb: DynamoDBClient;
+} {
   const region = consumer.region ? { region: consumer.region } : {};
-  const { kinesis, dynamodb } = consumer.endpoints;
+  const { kinesis: endpoint, dynamodb } = consumer.endpoints;
+  const kinesis = new KinesisClient({
+    ...region,
+    ...(endpoint ? { endpoint } : {}),
+    requestHandler: new NodeHttpHandler(),
+  });
   return {
-    kinesis: new KinesisClient({
-      ...region,
-      ...(kinesis ? { endpoint: kinesis } : {}),
-      requestHandler: new NodeHttpHandler(),
-    }),
+    kinesis,
+    subscriptions: endpoint ? kinesis : new KinesisClient(region),
     dynamodb: new DynamoDBClient({ ...region, ...(dynamodb ? { endpoint: dynamodb } : {}) }),
   };
 }
