@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../../test/cloudtrail.js';
-import { MemorySink, memoryDelivery } from '../../test/consumer/harness.js';
+import { MemorySink, memoryDelivery, replayFindings } from '../../test/consumer/harness.js';
 import { type LocalDynamoDb, startDynalite } from '../../test/dynamodb/local.js';
 import {
   createStream,
@@ -26,7 +26,6 @@ import { startKinesisProxy } from '../../test/kinesis/proxy.js';
 import { DEFAULT_CONFIG } from '../cli/config.js';
 import { enabledDetections } from '../cli/detections.js';
 import { decodeRecord } from '../decode/index.js';
-import { replayFiles } from '../pipeline/replay.js';
 import type { Delivery } from '../sinks/delivery.js';
 import { RetriesExhaustedError } from '../sinks/retry.js';
 import { type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
@@ -169,20 +168,6 @@ function finalVersions(findings: readonly Finding[]): Map<string, number> {
   return new Map([...versions].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-async function replayed(files: readonly string[]): Promise<Finding[]> {
-  const { detections, params } = enabledDetections(DEFAULT_CONFIG);
-  const findings: Finding[] = [];
-  await replayFiles(files, {
-    detections,
-    params,
-    latenessMs: DEFAULT_CONFIG.latenessMs,
-    state: DEFAULT_CONFIG.state,
-    onFinding: (finding) => findings.push(finding),
-    onDeadLetter: () => undefined,
-  });
-  return findings;
-}
-
 function checkpoints(leases: readonly Lease[]): Record<string, string> {
   return Object.fromEntries(leases.map((lease) => [lease.leaseKey, lease.checkpoint]));
 }
@@ -220,9 +205,9 @@ describe('Worker on kinesis-local + dynalite', () => {
     [kinesis, dynamo, expected, expectedWithMidTicks, expectedWithEightTicks] = await Promise.all([
       startKinesisLocal(),
       startDynalite(),
-      replayed([...SAMPLES, ticksFile]),
-      replayed([...SAMPLES, midTicksFile, ticksFile]),
-      replayed([...SAMPLES, eightTicksFile]),
+      replayFindings([...SAMPLES, ticksFile]),
+      replayFindings([...SAMPLES, midTicksFile, ticksFile]),
+      replayFindings([...SAMPLES, eightTicksFile]),
     ]);
   }, 60_000);
   afterAll(async () => {

@@ -6,15 +6,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../processor/cli/config.js';
-import { enabledDetections } from '../../processor/cli/detections.js';
 import { LeaseTable } from '../../processor/consumer/lease-table.js';
-import { replayFiles } from '../../processor/pipeline/replay.js';
 import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
 import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
 import { createStream, type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
-import { findingsIn, lastVersions, listShards, waitFor } from './harness.js';
+import { findingsIn, lastVersions, listShards, replayFindings, waitFor } from './harness.js';
 import { createUserRecord, toData } from './records.js';
 
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
@@ -103,20 +100,6 @@ const idsOf = (findings: readonly Finding[], detection: string): string[] =>
   [
     ...new Set(findings.filter((finding) => finding.detection === detection).map((finding) => finding.id)),
   ].sort();
-
-async function replay(file: string): Promise<Finding[]> {
-  const { detections, params } = enabledDetections(DEFAULT_CONFIG);
-  const findings: Finding[] = [];
-  await replayFiles([file], {
-    detections,
-    params,
-    latenessMs: DEFAULT_CONFIG.latenessMs,
-    state: DEFAULT_CONFIG.state,
-    onFinding: (finding) => findings.push(finding),
-    onDeadLetter: () => undefined,
-  });
-  return findings;
-}
 
 describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
   let kinesis: KinesisLocal;
@@ -207,7 +190,7 @@ describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
     const all = [...phase1, ...phase2a, ...phase2b, ...ticks];
     const replayFile = join(directory, 'replay.jsonl');
     writeFileSync(replayFile, all.map(({ record }) => JSON.stringify(record)).join('\n'));
-    const expected = await replay(replayFile);
+    const expected = await replayFindings([replayFile]);
     const expectedIds = [...lastVersions(expected).keys()].sort();
 
     await paced(client, starts, phase1);

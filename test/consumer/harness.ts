@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ignoreElements, tap } from 'rxjs';
 import type { Detection } from '../../detections/api.js';
+import { DEFAULT_CONFIG } from '../../processor/cli/config.js';
+import { enabledDetections } from '../../processor/cli/detections.js';
+import { replayFiles } from '../../processor/pipeline/replay.js';
 import { Delivery } from '../../processor/sinks/delivery.js';
 import type { BatchOutcome, FindingSink, RejectedFinding } from '../../processor/sinks/sink.js';
 import type { Finding, SecurityEvent } from '../../schemas/types.js';
@@ -126,4 +129,23 @@ export function lastVersions(findings: readonly Finding[]): Map<string, number> 
   for (const finding of findings)
     versions.set(finding.id, Math.max(versions.get(finding.id) ?? 0, finding.count));
   return versions;
+}
+
+/**
+ * What `shardwatch replay` finds in `files` with the default config: the reference a consumer must match.
+ *
+ *   const expected = await replayFindings(['samples/cloudtrail']);
+ */
+export async function replayFindings(files: readonly string[]): Promise<Finding[]> {
+  const { detections, params } = enabledDetections(DEFAULT_CONFIG);
+  const findings: Finding[] = [];
+  await replayFiles(files, {
+    detections,
+    params,
+    latenessMs: DEFAULT_CONFIG.latenessMs,
+    state: DEFAULT_CONFIG.state,
+    onFinding: (finding) => findings.push(finding),
+    onDeadLetter: () => undefined,
+  });
+  return findings;
 }

@@ -8,12 +8,11 @@ import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../processor/cli/config.js';
 import { enabledDetections } from '../../processor/cli/detections.js';
-import { replayFiles } from '../../processor/pipeline/replay.js';
-import type { Finding, JsonObject } from '../../schemas/types.js';
+import type { JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
 import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
 import { createStream, type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
-import { findingsIn, lastVersions, listShards, waitFor } from './harness.js';
+import { findingsIn, lastVersions, listShards, replayFindings, waitFor } from './harness.js';
 import { toData } from './records.js';
 
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
@@ -48,20 +47,6 @@ async function put(client: KinesisClient, entries: readonly PutRecordsRequestEnt
   }
 }
 
-async function replay(files: readonly string[]): Promise<Finding[]> {
-  const { detections, params } = enabledDetections(DEFAULT_CONFIG);
-  const findings: Finding[] = [];
-  await replayFiles([...files], {
-    detections,
-    params,
-    latenessMs: DEFAULT_CONFIG.latenessMs,
-    state: DEFAULT_CONFIG.state,
-    onFinding: (finding) => findings.push(finding),
-    onDeadLetter: () => undefined,
-  });
-  return findings;
-}
-
 describe('`shardwatch run --role ingest` and `--role detect` as two processes', () => {
   let kinesis: KinesisLocal;
   let dynamo: LocalDynamoDb;
@@ -94,7 +79,7 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
     ]);
     const tickFile = join(directory, 'ticks.jsonl');
     writeFileSync(tickFile, ticks.map((record) => JSON.stringify(record)).join('\n'));
-    const expected = lastVersions(await replay([...SAMPLES, tickFile]));
+    const expected = lastVersions(await replayFindings([...SAMPLES, tickFile]));
 
     const config = (name: string, leaseTable: string) => {
       const path = join(directory, `${name}.yaml`);
