@@ -19,23 +19,52 @@ const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
 const ENV = { ...process.env, NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake' };
 const SOURCE = 'roles-source';
 const KEYED = 'roles-keyed';
+/** Every sample the stream can carry as it arrives from AWS (the custom-format flow log needs its own flowFormat). */
 const SAMPLES = [
   'samples/cloudtrail/cloudwatch-logs/batch-0001.json.gz',
   'samples/cloudtrail/eventbridge/events.jsonl',
   'samples/cloudtrail/s3/111122223333_CloudTrail_us-east-1_20261124T1105Z_a1b2.json.gz',
+  'samples/flowlogs/cloudwatch-logs.json.gz',
+  'samples/flowlogs/eni-default-v2.log',
+  'samples/guardduty/findings.jsonl',
+  'samples/guardduty/raw-finding.json',
 ];
-/** Four hours after the samples: a launch on every source shard moves every watermark past every window. */
-const TICK_TIME = Date.UTC(2026, 10, 24, 15);
+/**
+ * Launches on every source shard the next day, past every window and the GuardDuty finding's 24-h dedup
+ * period; a second round 10 minutes later moves ingest's watermark past the first, which it then publishes,
+ * so the keyed stream's watermark passes them all too.
+ */
+const TICK_TIMES = [Date.UTC(2026, 10, 25, 1), Date.UTC(2026, 10, 25, 1, 10)];
 
-/** The CloudTrail samples as Kinesis records: the CloudWatch Logs envelope as is, every other record as JSON. */
+/**
+ * The samples as Kinesis records: CloudWatch Logs envelopes and the raw finding as they are, one record per line
+ * of the EventBridge events and flow logs, one per CloudTrail record of the S3 file.
+ */
 function sampleRecords(): Uint8Array[] {
-  const [cwl, eventBridge, s3] = SAMPLES as [string, string, string];
-  const records: Uint8Array[] = [readFileSync(cwl)];
-  for (const line of readFileSync(eventBridge, 'utf8').split('\n').filter(Boolean))
-    records.push(Buffer.from(line));
-  const trail = JSON.parse(gunzipSync(readFileSync(s3)).toString('utf8')) as { Records: JsonObject[] };
-  for (const record of trail.Records) records.push(toData(record));
-  return records;
+  const [ctLogs, ctEvents, ctS3, flowLogs, flowLines, gdEvents, gdRaw] = SAMPLES as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Buffer.from(line));
+  const trail = JSON.parse(gunzipSync(readFileSync(ctS3)).toString('utf8')) as { Records: JsonObject[] };
+  return [
+    readFileSync(ctLogs),
+    ...lines(ctEvents),
+    ...trail.Records.map(toData),
+    readFileSync(flowLogs),
+    ...lines(flowLines),
+    ...lines(gdEvents),
+    readFileSync(gdRaw),
+  ];
 }
 
 async function put(client: KinesisClient, entries: readonly PutRecordsRequestEntry[]): Promise<void> {
@@ -66,15 +95,19 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
     // One keyed shard: a keyed shard that no tick reaches would go idle and hold the watermark still.
     await Promise.all([createStream(client, SOURCE, 2), createStream(client, KEYED, 1)]);
     const starts = (await listShards(client, SOURCE)).map((shard) => shard.start);
-    const ticks = starts.map((_, index) =>
-      runInstancesRecord('111122223333', TICK_TIME + index, 't3.micro', index),
+    const onEveryShard = TICK_TIMES.flatMap((time, round) =>
+      starts.map((start, index) => ({
+        start,
+        record: runInstancesRecord('111122223333', time + index, 't3.micro', round * starts.length + index),
+      })),
     );
+    const ticks = onEveryShard.map(({ record }) => record);
     await put(client, [
       ...sampleRecords().map((data, index) => ({ Data: data, PartitionKey: `record-${index}` })),
-      ...ticks.map((record, index) => ({
+      ...onEveryShard.map(({ start, record }) => ({
         Data: toData(record),
         PartitionKey: 'tick',
-        ExplicitHashKey: starts[index] as string,
+        ExplicitHashKey: start,
       })),
     ]);
     const tickFile = join(directory, 'ticks.jsonl');
@@ -127,7 +160,7 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
     const codes = (await Promise.all(exits)).map(([code]) => code);
 
     expect(codes).toEqual([0, 0, 0]);
-    expect(expected.size).toBe(17); // the CloudTrail samples' stories (the ticks find nothing)
+    expect(expected.size).toBe(23); // the samples' 24 stories but the custom-format flow log's (ticks find nothing)
     expect(lastVersions(findingsIn(all.out))).toEqual(expected);
     expect(split()).toEqual(expected);
     // Each side ran only its own detections.
