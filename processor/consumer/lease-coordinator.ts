@@ -150,12 +150,19 @@ export class LeaseCoordinator {
   }
 
   /**
-   * Stores a shard's checkpoint; false when the lease is not (or no longer) held. A lease checkpointed at
-   * SHARD_END stays in held() (the caller may still record its children) until the next renew cycle evicts it.
+   * Stores a shard's checkpoint (at SHARD_END with its children); false when the lease is not (or no longer)
+   * held. A lease checkpointed at SHARD_END stays in held() until the next renew cycle evicts it.
    */
-  async checkpoint(leaseKey: string, sequence: string, subSequence: number): Promise<boolean> {
+  async checkpoint(
+    leaseKey: string,
+    sequence: string,
+    subSequence: number,
+    childShardIds: readonly string[] = [],
+  ): Promise<boolean> {
     const done = await this.serialized(leaseKey, () =>
-      this.write(leaseKey, (lease) => this.table.checkpoint(lease, this.workerId, sequence, subSequence)),
+      this.write(leaseKey, (lease) =>
+        this.table.checkpoint(lease, this.workerId, sequence, subSequence, childShardIds),
+      ),
     );
     return done !== null;
   }

@@ -184,23 +184,19 @@ describe('LeaseTable', () => {
     });
   });
 
-  it('records child shards as SS without moving the counter, only for the owner', async () => {
+  it('records child shards as SS with the SHARD_END checkpoint, in the same conditional write', async () => {
     const mine = (await table.take(await created(), 'worker-a')) as Lease;
-    const ended = (await table.checkpoint(mine, 'worker-a', SHARD_END, 0)) as Lease;
-    expect(await table.setChildShards(ended, 'worker-b', ['shardId-000000000001'])).toBeNull();
-    const withChildren = await table.setChildShards(ended, 'worker-a', [
-      'shardId-000000000002',
-      'shardId-000000000001',
-    ]);
-    expect(withChildren).toMatchObject({
-      leaseCounter: ended.leaseCounter,
+    const children = ['shardId-000000000002', 'shardId-000000000001'];
+    expect(await table.checkpoint(mine, 'worker-b', SHARD_END, 0, children)).toBeNull();
+    const ended = await table.checkpoint(mine, 'worker-a', SHARD_END, 0, children);
+    expect(ended).toMatchObject({
+      leaseCounter: mine.leaseCounter + 1,
       checkpoint: SHARD_END,
       childShardIds: ['shardId-000000000001', 'shardId-000000000002'],
     });
     expect((await rawItem(mine.leaseKey))?.childShardIds).toEqual({
       SS: ['shardId-000000000001', 'shardId-000000000002'],
     });
-    expect(await table.renew(ended, 'worker-a')).toMatchObject({ leaseCounter: ended.leaseCounter + 1 });
   });
 
   it('lists every lease sorted by leaseKey and reads a missing one as undefined', async () => {

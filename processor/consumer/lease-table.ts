@@ -177,7 +177,18 @@ export class LeaseTable {
   }
 
   /** Records progress; a checkpoint also ends the run of owner switches. */
-  checkpoint(lease: Lease, owner: string, sequence: string, subSequence: number): Promise<Lease | null> {
+  /**
+   * `childShardIds`: a shard that reached SHARD_END records its children in the same write, so no renew cycle
+   * evicting the finished lease can come between the two.
+   */
+  checkpoint(
+    lease: Lease,
+    owner: string,
+    sequence: string,
+    subSequence: number,
+    childShardIds: readonly string[] = [],
+  ): Promise<Lease | null> {
+    const children = [...new Set(childShardIds)].sort();
     return this.update(lease, {
       owner,
       set: {
@@ -185,20 +196,8 @@ export class LeaseTable {
         checkpoint: { S: sequence },
         checkpointSubSequenceNumber: number(subSequence),
         ownerSwitchesSinceCheckpoint: number(0),
+        ...(children.length > 0 ? { childShardIds: { SS: children } } : {}),
       },
-    });
-  }
-
-  /**
-   * Notes the children of a shard that reached its end. Conditional on the owner only and leaves the counter
-   * alone (as KCL's updateLeaseWithMetaInfo), so the owner's coordinator keeps renewing with the counter it knows.
-   */
-  setChildShards(lease: Lease, owner: string, childShardIds: string[]): Promise<Lease | null> {
-    const children = [...new Set(childShardIds)].sort();
-    return this.update(lease, {
-      owner,
-      counter: false,
-      ...(children.length > 0 ? { set: { childShardIds: { SS: children } } } : { remove: ['childShardIds'] }),
     });
   }
 

@@ -10,7 +10,7 @@ import {
 } from '../../test/kinesis/local.js';
 import { startKinesisProxy } from '../../test/kinesis/proxy.js';
 import { type Lease, LeaseTable, SHARD_END } from './lease-table.js';
-import { parentsDone, syncShards } from './shard-sync.js';
+import { childShardsOf, parentsDone, syncShards } from './shard-sync.js';
 
 const MAX = '340282366920938463463374607431768211455'; // 2^128 - 1
 const HALF = '170141183460469231731687303715884105728'; // 2^127
@@ -124,6 +124,8 @@ describe('syncShards on kinesis-local and dynalite', () => {
       range: ['0', MAX],
       owner: null,
     });
+    expect(await childShardsOf(client, stream, shard(1))).toEqual([shard(2)]);
+    expect(await childShardsOf(client, stream, shard(2))).toEqual([]);
   });
 
   it('tracks a closed shard that descends from a tracked one, even with LATEST (split twice between syncs)', async () => {

@@ -80,6 +80,23 @@ export function parentsDone(lease: Lease, all: readonly Lease[]): boolean {
   });
 }
 
+/**
+ * The shards that name `shardId` as a parent, sorted: the children of a closed shard when its last GetRecords
+ * did not list them (kinesis-local sometimes leaves ChildShards out for one parent of a merge).
+ *
+ *   await childShardsOf(kinesis, 'events', 'shardId-000000000001'); // ['shardId-000000000005']
+ */
+export async function childShardsOf(
+  kinesis: KinesisClient,
+  streamName: string,
+  shardId: string,
+): Promise<string[]> {
+  return (await listShards(kinesis, streamName))
+    .filter((shard) => parentIds(shard).includes(shardId))
+    .map((shard) => shard.ShardId ?? '')
+    .sort();
+}
+
 /** All shards of the stream, sorted by shard id (parents sort before their children). */
 async function listShards(kinesis: KinesisClient, streamName: string, pageSize?: number): Promise<Shard[]> {
   const shards: Shard[] = [];

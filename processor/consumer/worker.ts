@@ -15,7 +15,7 @@ import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
 import { type RecordDecoder, type ShardOutcome, ShardProcessor } from './shard-processor.js';
 import { ShardReader, type StartPosition } from './shard-reader.js';
-import { parentsDone, syncShards } from './shard-sync.js';
+import { childShardsOf, parentsDone, syncShards } from './shard-sync.js';
 
 /**
  * Where the `ingest` role sends the events stateful detections need (the keyed stream). Like Delivery for
@@ -351,12 +351,16 @@ export class Worker {
     }, this.o.idleMs ?? 1000);
   }
 
-  /** SHARD_END checkpoint (the coordinator then drops the lease: finished, nobody's work), children recorded. */
+  /**
+   * SHARD_END checkpoint with the children in the same write (the coordinator then drops the lease: finished,
+   * nobody's work). Children missing from the last GetRecords are looked up with ListShards.
+   */
   private async finishShard(shardId: string, childShardIds: string[]): Promise<boolean> {
-    if (!(await this.coordinator.checkpoint(shardId, SHARD_END, 0))) return false;
-    const lease = await this.table.get(shardId);
-    if (lease) await this.table.setChildShards(lease, this.o.workerId, childShardIds);
-    return true;
+    const children =
+      childShardIds.length > 0
+        ? childShardIds
+        : await childShardsOf(this.o.kinesis, this.o.streamName, shardId);
+    return this.coordinator.checkpoint(shardId, SHARD_END, 0, children);
   }
 
   /** One shard sync after the previous one; failures are reported, the next interval tries again. */
