@@ -48,9 +48,10 @@ export interface DetectionMeta {
   dedupPeriodMs?: number;
   /**
    * Windowed/correlating detections are stateful: in the ingest/detect split their events travel on the
-   * internal keyed stream with this partition key (default: account).
+   * internal keyed stream with this partition key (default: account). `null`: the operator ignores this
+   * event, so ingest does not publish it for this detection (keeps the keyed stream small).
    */
-  stateful?: { partitionKey?: (event: SecurityEvent) => string };
+  stateful?: { partitionKey?: (event: SecurityEvent) => string | null };
   /**
    * The operator looks up assets in the state cache (`context.state`). Its events then arrive in (time, id)
    * order once the watermark passes them, after the cache learned from every earlier event, so a consumer

@@ -81,19 +81,38 @@ describe('KeyedRoutes over the stateful catalog', () => {
     expect(catalogRoutes.wants('flowlog', 'SKIPDATA')).toBe(false);
   });
 
-  it('keys a failed ConsoleLogin by account (brute force), source IP (spraying) and session name', () => {
-    // brute force: account (default key); spraying: source IP; credential use: principal name.
-    expect(catalogRoutes.keysOf(failedLogin)).toEqual([ACCOUNT, '203.0.113.7', 'alice']);
+  it('keys a failed ConsoleLogin by account (brute force) and source IP (spraying) only', () => {
+    // The credential-use correlation ignores calls that are not made with an instance's credentials.
+    expect(catalogRoutes.keysOf(failedLogin)).toEqual([ACCOUNT, '203.0.113.7']);
   });
 
-  it("maps a ConsoleLogin without source IP or principal name to 'none'", () => {
-    expect(catalogRoutes.keysOf({ ...failedLogin, srcIp: null, principal: null })).toEqual([ACCOUNT, 'none']);
+  it('publishes a ConsoleLogin without source IP for the account-keyed detections only', () => {
+    expect(catalogRoutes.keysOf({ ...failedLogin, srcIp: null, principal: null })).toEqual([ACCOUNT]);
   });
 
-  it('keys a RunInstances by account and by the calling session', () => {
+  it('keys a RunInstances by account', () => {
     const event = runInstances();
     expect(event.action).toBe('ec2:RunInstances');
-    expect(catalogRoutes.keysOf(event)).toEqual([ACCOUNT, 'ci']);
+    expect(catalogRoutes.keysOf(event)).toEqual([ACCOUNT]);
+  });
+
+  it("keys a call made with an instance's role credentials by the instance, for the credential-use correlation", () => {
+    const instance = 'i-0123456789abcdef0';
+    const stolen = testEvent({
+      id: 'call-1',
+      time: 1_000,
+      action: 's3:ListBuckets',
+      srcIp: '198.51.100.9',
+      principal: {
+        ...alice,
+        type: 'AssumedRole',
+        name: instance,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/web/${instance}`,
+      },
+    });
+    expect(catalogRoutes.keysOf(stolen)).toEqual([instance]);
+    // The same call without an IP address (an AWS service acting for the role) is nobody's.
+    expect(catalogRoutes.keysOf({ ...stolen, srcIp: 'ec2.amazonaws.com' })).toEqual([]);
   });
 
   it('keys a GuardDuty finding by its instance', () => {

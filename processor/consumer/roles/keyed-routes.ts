@@ -33,7 +33,8 @@ export class KeyedRoutes {
   keysOf(event: SecurityEvent): string[] {
     const keys = new Set<string>();
     for (const target of this.router.targets(event.source, event.action)) {
-      keys.add(target === 'state' ? normalisePartitionKey(event.account) : partitionKeyOf(target, event));
+      const key = target === 'state' ? normalisePartitionKey(event.account) : partitionKeyOf(target, event);
+      if (key !== null) keys.add(key);
     }
     return [...keys].sort();
   }

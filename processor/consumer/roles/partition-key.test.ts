@@ -21,9 +21,14 @@ describe('partitionKeyOf', () => {
     expect(partitionKeyOf({}, { ...event, account: null })).toBe('none');
   });
 
+  it('is null when the detection says it ignores the event (not published for it)', () => {
+    const ignoresAll = { stateful: { partitionKey: () => null } };
+    expect(partitionKeyOf(ignoresAll, event)).toBeNull();
+  });
+
   it('cuts a long key to 256 Unicode code points', () => {
     const long = { stateful: { partitionKey: () => '🔑'.repeat(300) } };
-    const key = partitionKeyOf(long, event);
+    const key = partitionKeyOf(long, event) ?? '';
     expect([...key]).toHaveLength(256);
     expect(key).toBe('🔑'.repeat(256));
     // Not cut in the middle of a surrogate pair: 256 code points are 512 UTF-16 units.

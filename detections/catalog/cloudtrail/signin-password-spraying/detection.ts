@@ -36,7 +36,7 @@ export const detection: Detection = {
     '(`aws iam update-account-password-policy --minimum-password-length 14 ...`).',
   routes: [{ source: 'cloudtrail', actions: ['signin:ConsoleLogin'] }],
   dedupPeriodMs: hours(1),
-  stateful: { partitionKey: (event) => event.srcIp ?? '' },
+  stateful: { partitionKey: (event) => event.srcIp },
   operator: ({ clock, params }) => {
     const read = paramReader(ID, params);
     const settings = {

@@ -41,7 +41,10 @@ export const detection: Detection = {
     { source: 'cloudtrail', actions: '*' },
   ],
   dedupPeriodMs: hours(1),
-  stateful: { partitionKey: instanceKey },
+  stateful: {
+    partitionKey: (event) =>
+      isFindingOnInstance(event) || isInstanceCredentialCall(event) ? instanceKey(event) : null,
+  },
   operator: ({ clock, params }) => {
     const settings = {
       withinMinutes: paramReader(ID, params).positiveInteger('withinMinutes', DEFAULT_PARAMS.withinMinutes),
@@ -50,10 +53,7 @@ export const detection: Detection = {
       events.pipe(
         sequence({
           clock,
-          first: (event) =>
-            event.source === 'guardduty' && event.guardduty?.resourceType === 'Instance'
-              ? instanceKey(event)
-              : null,
+          first: (event) => (isFindingOnInstance(event) ? instanceKey(event) : null),
           // biome-ignore lint/suspicious/noThenProperty: the sequence contract names the pair first/then; never awaited
           then: (event) => (isInstanceCredentialCall(event) ? instanceKey(event) : null),
           within: minutes(settings.withinMinutes),
@@ -68,6 +68,10 @@ export const detection: Detection = {
 function instanceKey(event: SecurityEvent): string {
   const id = event.source === 'guardduty' ? event.guardduty?.resourceId : event.principal?.name;
   return id ?? '';
+}
+
+function isFindingOnInstance(event: SecurityEvent): boolean {
+  return event.source === 'guardduty' && event.guardduty?.resourceType === 'Instance';
 }
 
 /** A CloudTrail call with an instance's role credentials from an IP address (not an AWS service name). */
