@@ -272,6 +272,45 @@ describe('Pipeline', () => {
       expect(findings.map((f) => f.title)).toEqual(['e1']);
     });
 
+    it('an allow rule on tags sees the tags of an instance launched earlier, whichever input delivered it first', () => {
+      const launchTagged = (env: string, instanceId: string) => ({
+        ...raw,
+        responseElements: {
+          instancesSet: {
+            items: [
+              { instanceId, instanceType: 't3.micro', tagSet: { items: [{ key: 'env', value: env }] } },
+            ],
+          },
+        },
+      });
+      const stop = (id: string, minute: number, instanceId: string) =>
+        launch(id, minute, {
+          action: 'ec2:StopInstances',
+          raw: {
+            eventName: 'StopInstances',
+            requestParameters: { instancesSet: { items: [{ instanceId }] } },
+          },
+        });
+      const everyStop: Detection = {
+        ...everyLaunch,
+        id: 'every-stop',
+        routes: [{ source: 'cloudtrail', actions: ['ec2:StopInstances'] }],
+      };
+      const allowRules = [{ reason: 'sandbox instances are for experiments', tags: { env: 'sandbox' } }];
+      // Input a is read first: both stops (09:02) arrive before input b's launches (09:01).
+      const { findings } = run(
+        [everyStop],
+        [
+          ['a', stop('stop-sandbox', 2, 'i-0aaa')],
+          ['a', stop('stop-prod', 2, 'i-0bbb')],
+          ['b', launch('launch-sandbox', 1, { raw: launchTagged('sandbox', 'i-0aaa') })],
+          ['b', launch('launch-prod', 1, { raw: launchTagged('prod', 'i-0bbb') })],
+        ],
+        { allowRules },
+      );
+      expect(findings.map((f) => f.title)).toEqual(['launch stop-prod']);
+    });
+
     it('sees the cache as of its event time, whichever input delivered the earlier event first', () => {
       // Input b is read late: its launch (09:01) arrives after a's 09:02 call, but is learned before it.
       const { findings, emittedAfter } = run(

@@ -31,7 +31,8 @@ interface DetectionInput {
  * Event-time detection pipeline: state cache → router → detections → dedup, driven synchronously by
  * `push`. The same events pushed in the same per-input order give the same findings, live or replayed.
  * What depends on arrival order across inputs is put in event-time order first: the state cache learns
- * assets, and `readsState` detections get their events, in (time, id) order as the watermark passes them.
+ * assets, and `readsState` detections (and those with allow rules on tags) get their events, in (time, id)
+ * order as the watermark passes them.
  *
  *   const clock = new WatermarkClock(300_000);
  *   const state = new StateCache({ ...DEFAULT_STATE_OPTIONS, now: () => clock.latest });
@@ -60,9 +61,12 @@ export class Pipeline {
       detection,
       events: new Subject<SecurityEvent>(),
     }));
+    // Allow rules on tags look instances up in the state cache too.
+    const readsState = ({ detection }: DetectionInput) =>
+      detection.readsState === true || this.rulesFor(detection).some((rule) => rule.tags !== undefined);
     const routesOf = (ordered: boolean) =>
       this.inputs
-        .filter((input) => (input.detection.readsState === true) === ordered)
+        .filter((input) => readsState(input) === ordered)
         .map((input) => ({ routes: input.detection.routes, target: input }));
     this.router = new Router(routesOf(false));
     this.orderedRouter = new Router<DetectionInput | null>([
@@ -123,18 +127,21 @@ export class Pipeline {
     }
   }
 
+  private rulesFor(detection: Detection): AllowRule[] {
+    return (this.options.allowRules ?? []).filter(
+      (rule) => !rule.detections || rule.detections.includes(detection.id),
+    );
+  }
+
   private subscribe({ detection, events }: DetectionInput): Subscription {
     const context = {
       clock: this.clock,
       state: this.state,
       params: this.options.params?.[detection.id] ?? {},
     };
-    const rules = (this.options.allowRules ?? []).filter(
-      (rule) => !rule.detections || rule.detections.includes(detection.id),
-    );
     let findings = events.pipe(
       suppress({
-        rules,
+        rules: this.rulesFor(detection),
         tagsOf: (event) => this.state.tagsOf(event),
         onSuppressed: () => this.counters.countSuppressed(detection.id),
       }),
