@@ -1,17 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaseTable } from '../../processor/consumer/lease-table.js';
 import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
-import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
-import { createStream, type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
-import { findingsIn, lastVersions, listShards, replayFindings, waitFor } from './harness.js';
+import { createStream } from '../kinesis/local.js';
+import { findingsIn, lastVersions, listShards, replayFindings, useEmulators, waitFor } from './harness.js';
 import { createUserRecord, toData } from './records.js';
 
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
@@ -102,21 +101,11 @@ const idsOf = (findings: readonly Finding[], detection: string): string[] =>
   ].sort();
 
 describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
-  let kinesis: KinesisLocal;
-  let dynamo: LocalDynamoDb;
-  const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    [kinesis, dynamo] = await Promise.all([startKinesisLocal(), startDynalite()]);
-  }, 60_000);
-  afterAll(async () => {
-    for (const child of children)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all([kinesis?.stop(), dynamo?.stop()]);
-  });
+  const env = useEmulators();
 
   it('the survivor takes over, every record reaches a pipeline and no finding is lost', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'shardwatch-failover-'));
-    const client = kinesis.client();
+    const client = env.kinesis.client();
     await createStream(client, STREAM, 4);
     const starts = (await listShards(client, STREAM)).map((shard) => shard.start);
     const stderr = new Map<string, string>();
@@ -129,7 +118,7 @@ describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
   leaseTable: ${TABLE}
   workerId: ${workerId}
   region: us-east-1
-  endpoints: { kinesis: '${kinesis.endpoint}', dynamodb: '${dynamo.endpoint}' }
+  endpoints: { kinesis: '${env.kinesis.endpoint}', dynamodb: '${env.dynamo.endpoint}' }
   failover: 2s
   checkpointInterval: 100ms
   horizon: 1h
@@ -142,10 +131,10 @@ describe('two `shardwatch run` workers, one SIGKILLed mid-stream', () => {
       });
       stderr.set(workerId, '');
       child.stderr?.on('data', (chunk: Buffer) => stderr.set(workerId, `${stderr.get(workerId)}${chunk}`));
-      children.push(child);
+      env.children.push(child);
       return { child, out };
     };
-    const table = new LeaseTable({ client: dynamo.client(), tableName: TABLE });
+    const table = new LeaseTable({ client: env.dynamo.client(), tableName: TABLE });
     const owners = async () => (await table.list().catch(() => [])).map((lease) => lease.leaseOwner);
     const leasesOf = async (workerId: string) =>
       (await table.list()).flatMap((lease, shard) => (lease.leaseOwner === workerId ? [shard] : []));

@@ -1,7 +1,9 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ignoreElements, tap } from 'rxjs';
+import { afterAll, beforeAll } from 'vitest';
 import type { Detection } from '../../detections/api.js';
 import { DEFAULT_CONFIG } from '../../processor/cli/config.js';
 import { enabledDetections } from '../../processor/cli/detections.js';
@@ -9,6 +11,8 @@ import { replayFiles } from '../../processor/pipeline/replay.js';
 import { Delivery } from '../../processor/sinks/delivery.js';
 import type { BatchOutcome, FindingSink, RejectedFinding } from '../../processor/sinks/sink.js';
 import type { Finding, SecurityEvent } from '../../schemas/types.js';
+import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
+import { type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
 
 /**
  * Polls `condition` every 50 ms until it holds; throws after `ms` with `what` and the optional `detail()`.
@@ -148,4 +152,30 @@ export async function replayFindings(files: readonly string[]): Promise<Finding[
     onDeadLetter: () => undefined,
   });
   return findings;
+}
+
+/** The emulators of a describe block that spawns `shardwatch run`, and the processes to kill after it. */
+export interface Emulators {
+  kinesis: KinesisLocal;
+  dynamo: LocalDynamoDb;
+  children: ChildProcess[];
+}
+
+/**
+ * Starts kinesis-local and dynalite before the block's tests; afterwards SIGKILLs every child still running
+ * and stops both.
+ *
+ *   const env = useEmulators(); … env.children.push(spawn(…)); env.kinesis.client();
+ */
+export function useEmulators(): Emulators {
+  const env = { children: [] as ChildProcess[] } as Emulators;
+  beforeAll(async () => {
+    [env.kinesis, env.dynamo] = await Promise.all([startKinesisLocal(), startDynalite()]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const child of env.children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await Promise.all([env.kinesis?.stop(), env.dynamo?.stop()]);
+  });
+  return env;
 }

@@ -1,18 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../processor/cli/config.js';
 import { enabledDetections } from '../../processor/cli/detections.js';
 import type { JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
-import { type LocalDynamoDb, startDynalite } from '../dynamodb/local.js';
-import { createStream, type KinesisLocal, startKinesisLocal } from '../kinesis/local.js';
-import { findingsIn, lastVersions, listShards, replayFindings, waitFor } from './harness.js';
+import { createStream } from '../kinesis/local.js';
+import { findingsIn, lastVersions, listShards, replayFindings, useEmulators, waitFor } from './harness.js';
 import { toData } from './records.js';
 
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
@@ -77,21 +76,11 @@ async function put(client: KinesisClient, entries: readonly PutRecordsRequestEnt
 }
 
 describe('`shardwatch run --role ingest` and `--role detect` as two processes', () => {
-  let kinesis: KinesisLocal;
-  let dynamo: LocalDynamoDb;
-  const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    [kinesis, dynamo] = await Promise.all([startKinesisLocal(), startDynalite()]);
-  }, 60_000);
-  afterAll(async () => {
-    for (const child of children)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all([kinesis?.stop(), dynamo?.stop()]);
-  });
+  const env = useEmulators();
 
   it('find exactly what one `all` process and a replay find on the same records', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'shardwatch-roles-'));
-    const client = kinesis.client();
+    const client = env.kinesis.client();
     // One keyed shard: a keyed shard that no tick reaches would go idle and hold the watermark still.
     await Promise.all([createStream(client, SOURCE, 2), createStream(client, KEYED, 1)]);
     const starts = (await listShards(client, SOURCE)).map((shard) => shard.start);
@@ -123,7 +112,7 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
   leaseTable: ${leaseTable}
   keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }
   region: us-east-1
-  endpoints: { kinesis: '${kinesis.endpoint}', dynamodb: '${dynamo.endpoint}' }
+  endpoints: { kinesis: '${env.kinesis.endpoint}', dynamodb: '${env.dynamo.endpoint}' }
   checkpointInterval: 200ms
 `,
       );
@@ -136,7 +125,7 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
       const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
       stderr.set(role, '');
       child.stderr?.on('data', (chunk: Buffer) => stderr.set(role, `${stderr.get(role)}${chunk}`));
-      children.push(child);
+      env.children.push(child);
       return { child, out };
     };
     // The split roles share one config, as their ECS services would; `all` reads the same stream on its own leases.
