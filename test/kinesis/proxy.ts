@@ -1,6 +1,9 @@
 import { once } from 'node:events';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll } from 'vitest';
+import { createStream, type KinesisLocal, kinesisClient, startKinesisLocal } from './local.js';
 
 /** One request that passed through the proxy; `injected` is the error type answered instead of forwarding. */
 export interface ProxiedRequest {
@@ -105,4 +108,46 @@ export async function startKinesisProxy(targetEndpoint: string): Promise<Kinesis
       agent.destroy();
     },
   };
+}
+
+/** kinesis-local with the fault-injecting proxy in front, for one test file or describe block. */
+export interface ProxiedKinesis {
+  /** Straight to the emulator. */
+  client: KinesisClient;
+  proxy: KinesisProxy;
+  /** Through the proxy. */
+  proxied: KinesisClient;
+  /** A fresh one-shard stream, `<prefix>-<n>`, so tests never share records. */
+  newStream(): Promise<string>;
+}
+
+/**
+ * Starts kinesis-local and the proxy before the tests, stops both after them.
+ *
+ *   const env = useProxiedKinesis('keyed'); … env.proxy.throttleNext(2, 'PutRecords'); await env.newStream();
+ */
+export function useProxiedKinesis(prefix: string): ProxiedKinesis {
+  let kinesis: KinesisLocal | undefined;
+  let streams = 0;
+  const env = {
+    newStream: async () => {
+      streams += 1;
+      const name = `${prefix}-${streams}`;
+      await createStream(env.client, name, 1);
+      return name;
+    },
+  } as ProxiedKinesis;
+  beforeAll(async () => {
+    kinesis = await startKinesisLocal();
+    env.client = kinesis.client();
+    env.proxy = await startKinesisProxy(kinesis.endpoint);
+    env.proxied = kinesisClient(env.proxy.endpoint);
+  }, 60_000);
+  afterAll(async () => {
+    env.proxied?.destroy();
+    env.client?.destroy();
+    await env.proxy?.stop();
+    await kinesis?.stop();
+  }, 60_000);
+  return env;
 }

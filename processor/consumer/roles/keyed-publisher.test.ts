@@ -1,18 +1,12 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { EMPTY } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Detection, Route } from '../../../detections/api.js';
 import { decodeEvent, encodeEvent } from '../../../schemas/codec.js';
 import type { SecurityEvent } from '../../../schemas/types.js';
 import { waitFor } from '../../../test/consumer/harness.js';
 import { testEvent } from '../../../test/events.js';
-import {
-  createStream,
-  type KinesisLocal,
-  kinesisClient,
-  startKinesisLocal,
-} from '../../../test/kinesis/local.js';
-import { type KinesisProxy, startKinesisProxy } from '../../../test/kinesis/proxy.js';
+import { useProxiedKinesis } from '../../../test/kinesis/proxy.js';
 import { RetriesExhaustedError } from '../../sinks/retry.js';
 import { KeyedPublisher, type KeyedPublisherOptions } from './keyed-publisher.js';
 import { KeyedRoutes } from './keyed-routes.js';
@@ -44,35 +38,11 @@ const login = (id: string, time: number) =>
   testEvent({ id, time, action: 'signin:ConsoleLogin', srcIp: IP, errorCode: 'Failed authentication' });
 const tags = (id: string, time: number) => testEvent({ id, time, action: 'ec2:CreateTags' });
 
-let kinesis: KinesisLocal;
-let client: KinesisClient;
-let proxy: KinesisProxy;
-let proxied: KinesisClient;
-let streams = 0;
-
-beforeAll(async () => {
-  kinesis = await startKinesisLocal();
-  client = kinesis.client();
-  proxy = await startKinesisProxy(kinesis.endpoint);
-  proxied = kinesisClient(proxy.endpoint);
-}, 60_000);
-afterAll(async () => {
-  proxied?.destroy();
-  client?.destroy();
-  await proxy?.stop();
-  await kinesis?.stop();
-}, 60_000);
-
-async function newStream(): Promise<string> {
-  streams += 1;
-  const name = `keyed-${streams}`;
-  await createStream(client, name, 1);
-  return name;
-}
+const env = useProxiedKinesis('keyed');
 
 /** `key id` of every record on the one-shard stream, in sequence order. */
 async function readBack(stream: string): Promise<string[]> {
-  let { ShardIterator } = await client.send(
+  let { ShardIterator } = await env.client.send(
     new GetShardIteratorCommand({
       StreamName: stream,
       ShardId: 'shardId-000000000000',
@@ -81,7 +51,7 @@ async function readBack(stream: string): Promise<string[]> {
   );
   const records: string[] = [];
   for (;;) {
-    const out = await client.send(new GetRecordsCommand({ ShardIterator }));
+    const out = await env.client.send(new GetRecordsCommand({ ShardIterator }));
     const batch = out.Records ?? [];
     for (const r of batch) {
       records.push(`${r.PartitionKey} ${decodeEvent(Buffer.from(r.Data ?? new Uint8Array())).id}`);
@@ -93,7 +63,7 @@ async function readBack(stream: string): Promise<string[]> {
 
 function publisher(stream: string, o: Partial<KeyedPublisherOptions> = {}): KeyedPublisher {
   return new KeyedPublisher({
-    kinesis: client,
+    kinesis: env.client,
     streamName: stream,
     routes,
     lingerMs: 5,
@@ -118,7 +88,7 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('holds events until the watermark passes them, then puts them in (time, id) order per key', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const p = publisher(stream);
     const { acked, onAcked } = ackCounter();
     const events = [
@@ -173,7 +143,7 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('flush() puts everything held, and resolves once it is on the stream', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const p = publisher(stream, { lingerMs: 60_000 });
     const { acked, onAcked } = ackCounter();
     /** `published` when each event was acked: every copy of it is already counted. */
@@ -209,7 +179,7 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('acks an event wanted under two keys once, only after both copies are on the stream', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     // A long linger: the second batch (the last copy) goes only on flush().
     const p = publisher(stream, { lingerMs: 60_000 });
     const { acked, onAcked } = ackCounter();
@@ -235,7 +205,7 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('reports an event over 1 MiB encoded through onError and acks it without putting it', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const errors: unknown[] = [];
     const p = publisher(stream, { onError: (error) => errors.push(error) });
     const { acked, onAcked } = ackCounter();
@@ -255,11 +225,11 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('reports a batch whose retries ran out, pauses, and tries it again without losing or repeating it', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const errors: unknown[] = [];
     const sleeps: number[] = [];
     const p = publisher(stream, {
-      kinesis: proxied,
+      kinesis: env.proxied,
       pauseMs: 12_345,
       onError: (error) => errors.push(error),
       sleep: async (ms) => {
@@ -267,9 +237,9 @@ describe('KeyedPublisher against kinesis-local', () => {
       },
     });
     const { acked, onAcked } = ackCounter();
-    const before = proxy.requests.length;
+    const before = env.proxy.requests.length;
     // Three attempts (the policy) throttled, then one more after the pause; the fifth call gets through.
-    proxy.throttleNext(4, 'PutRecords');
+    env.proxy.throttleNext(4, 'PutRecords');
     p.publish(login('a', 1_000), onAcked('a'), 1_000);
     p.publish(tags('b', 1_000), onAcked('b'), 1_000);
     await p.flush();
@@ -278,7 +248,7 @@ describe('KeyedPublisher against kinesis-local', () => {
     expect((errors[0] as RetriesExhaustedError).attempts).toBe(3);
     expect(sleeps).toHaveLength(4);
     expect(sleeps[2]).toBe(12_345);
-    const puts = proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
+    const puts = env.proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
     expect(puts.map((r) => r.injected)).toEqual([
       ...Array(4).fill('ProvisionedThroughputExceededException'),
       null,
@@ -292,22 +262,22 @@ describe('KeyedPublisher against kinesis-local', () => {
   });
 
   it('keeps ready() pending while a throttled batch waits, and resolves it once the batch got through', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     let sleeps = 0;
     const p = publisher(stream, {
-      kinesis: proxied,
+      kinesis: env.proxied,
       maxPending: 2,
       sleep: () => {
         sleeps += 1;
         return gate;
       },
     });
-    const before = proxy.requests.length;
-    proxy.throttleNext(1, 'PutRecords');
+    const before = env.proxy.requests.length;
+    env.proxy.throttleNext(1, 'PutRecords');
     for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {}, 1_000);
     let ready = false;
     let publishedWhenReady = -1;
@@ -316,7 +286,7 @@ describe('KeyedPublisher against kinesis-local', () => {
       publishedWhenReady = p.published;
     });
     await waitFor('the throttled PutRecords', () => sleeps === 1);
-    const puts = () => proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
+    const puts = () => env.proxy.requests.slice(before).filter((r) => r.operation === 'PutRecords');
     expect(puts().map((r) => r.injected)).toEqual(['ProvisionedThroughputExceededException']);
     expect(ready).toBe(false);
     expect(p.published).toBe(0);

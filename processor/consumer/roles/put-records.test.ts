@@ -6,14 +6,8 @@ import {
   type PutRecordsOutput,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createStream,
-  type KinesisLocal,
-  kinesisClient,
-  startKinesisLocal,
-} from '../../../test/kinesis/local.js';
-import { type KinesisProxy, startKinesisProxy } from '../../../test/kinesis/proxy.js';
+import { describe, expect, it } from 'vitest';
+import { useProxiedKinesis } from '../../../test/kinesis/proxy.js';
 import { RetriesExhaustedError, type RetryPolicy } from '../../sinks/retry.js';
 import { PutRecordsEntriesFailedError, putRecords } from './put-records.js';
 
@@ -28,63 +22,39 @@ function entries(count: number, prefix = 'entry'): PutRecordsRequestEntry[] {
 }
 
 describe('putRecords against kinesis-local', () => {
-  let kinesis: KinesisLocal;
-  let client: KinesisClient;
-  let proxy: KinesisProxy;
-  let proxied: KinesisClient;
-  let streams = 0;
-
-  beforeAll(async () => {
-    kinesis = await startKinesisLocal();
-    client = kinesis.client();
-    proxy = await startKinesisProxy(kinesis.endpoint);
-    proxied = kinesisClient(proxy.endpoint);
-  }, 60_000);
-  afterAll(async () => {
-    proxied?.destroy();
-    client?.destroy();
-    await proxy?.stop();
-    await kinesis?.stop();
-  }, 60_000);
-
-  async function newStream(): Promise<string> {
-    streams += 1;
-    const name = `put-records-${streams}`;
-    await createStream(client, name, 1);
-    return name;
-  }
+  const env = useProxiedKinesis('put-records');
 
   /** Every record's payload on the one-shard stream, in sequence order. */
   async function readBack(stream: string): Promise<string[]> {
-    const { ShardIterator } = await client.send(
+    const { ShardIterator } = await env.client.send(
       new GetShardIteratorCommand({
         StreamName: stream,
         ShardId: 'shardId-000000000000',
         ShardIteratorType: 'TRIM_HORIZON',
       }),
     );
-    const out = await client.send(new GetRecordsCommand({ ShardIterator }));
+    const out = await env.client.send(new GetRecordsCommand({ ShardIterator }));
     return (out.Records ?? []).map((r) => Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'));
   }
 
-  const putOperations = () => proxy.requests.filter((r) => r.operation === 'PutRecords');
+  const putOperations = () => env.proxy.requests.filter((r) => r.operation === 'PutRecords');
 
   it('puts every entry and tells onPut each index once', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const put: number[] = [];
-    await putRecords(entries(25), (index) => put.push(index), { kinesis: client, streamName: stream });
+    await putRecords(entries(25), (index) => put.push(index), { kinesis: env.client, streamName: stream });
     expect(put).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(await readBack(stream)).toEqual(entries(25).map((e) => Buffer.from(e.Data ?? '').toString()));
   });
 
   it('retries a throttled call and loses nothing', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const before = putOperations().length;
     const put: number[] = [];
     const sleeps: number[] = [];
-    proxy.throttleNext(2, 'PutRecords');
+    env.proxy.throttleNext(2, 'PutRecords');
     await putRecords(entries(10), (index) => put.push(index), {
-      kinesis: proxied,
+      kinesis: env.proxied,
       streamName: stream,
       retry: TINY,
       sleep: async (ms) => {
@@ -102,11 +72,11 @@ describe('putRecords against kinesis-local', () => {
   });
 
   it('throws RetriesExhaustedError when every attempt is throttled, and puts nothing', async () => {
-    const stream = await newStream();
+    const stream = await env.newStream();
     const put: number[] = [];
-    proxy.throttleNext(TINY.maxAttempts, 'PutRecords');
+    env.proxy.throttleNext(TINY.maxAttempts, 'PutRecords');
     const error = await putRecords(entries(3), (index) => put.push(index), {
-      kinesis: proxied,
+      kinesis: env.proxied,
       streamName: stream,
       retry: TINY,
       sleep: noSleep,
@@ -124,7 +94,7 @@ describe('putRecords against kinesis-local', () => {
     const put: number[] = [];
     const before = putOperations().length;
     const error = await putRecords(entries(2), (index) => put.push(index), {
-      kinesis: proxied,
+      kinesis: env.proxied,
       streamName: 'no-such-stream',
       retry: TINY,
       sleep: noSleep,
