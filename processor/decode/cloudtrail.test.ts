@@ -99,10 +99,11 @@ describe('CloudTrail records', () => {
   });
 
   it('dead-letters missing and mistyped required fields, naming them', () => {
-    const { eventTime: _time, eventID: _id, ...missing } = runInstances();
+    const { eventTime: _time, eventSource: _source, ...missing } = runInstances();
     expect(decodeJson(missing, origin).deadLetters.map(({ reason, detail }) => ({ reason, detail }))).toEqual(
-      [{ reason: 'missing_field', detail: 'eventTime, eventID' }],
+      [{ reason: 'missing_field', detail: 'eventTime, eventSource' }],
     );
+    expect(decodeJson(runInstances({ eventID: 7 }), origin).deadLetters[0]?.reason).toBe('invalid_field');
     expect(decodeJson(runInstances({ eventName: 42 }), origin).deadLetters[0]).toMatchObject({
       reason: 'invalid_field',
       detail: 'eventName must be a non-empty string',
@@ -110,16 +111,80 @@ describe('CloudTrail records', () => {
     });
   });
 
-  it('accepts only UTC event times', () => {
-    const reasons = [
+  it("reads Athena's lower-cased records in AWS's casing, JSON text columns parsed", () => {
+    const event = decodeJson(
+      {
+        eventversion: '1.08',
+        eventtime: '2023-01-10 23:10:06',
+        eventsource: 'iam.amazonaws.com',
+        eventname: 'CreateUser',
+        awsregion: 'us-east-1',
+        sourceipaddress: '198.51.100.7',
+        eventid: 'athena-1',
+        recipientaccountid: '111122223333',
+        useridentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/admin/alice',
+          sessioncontext: { sessionissuer: { arn: 'arn:aws:iam::111122223333:role/admin' } },
+        },
+        requestparameters: '{"userName":"backdoor"}',
+        responseelements: 'not json',
+      },
+      origin,
+    ).events[0];
+    expect(event).toMatchObject({
+      id: 'athena-1',
+      time: Date.UTC(2023, 0, 10, 23, 10, 6),
+      action: 'iam:CreateUser',
+      account: '111122223333',
+      srcIp: '198.51.100.7',
+      principal: { type: 'AssumedRole', sessionIssuer: 'arn:aws:iam::111122223333:role/admin' },
+    });
+    expect(event?.raw).toMatchObject({
+      requestParameters: { userName: 'backdoor' },
+      responseElements: 'not json',
+    });
+  });
+
+  it('gives a record without eventID a stable id derived from its content', () => {
+    const { eventID: _id, ...trimmed } = runInstances();
+    const first = decodeJson(trimmed, origin).events[0];
+    expect(first?.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(decodeJson(structuredClone(trimmed), origin).events[0]?.id).toBe(first?.id);
+    expect(decodeJson({ ...trimmed, sourceIPAddress: '192.0.2.99' }, origin).events[0]?.id).not.toBe(
+      first?.id,
+    );
+  });
+
+  it('drops the API version from event names, keeping the raw name in the record', () => {
+    const names: [string, string, string][] = [
+      ['lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', 'lambda:UpdateFunctionCode'],
+      ['lambda.amazonaws.com', 'CreateFunction20150331', 'lambda:CreateFunction'],
+      ['lambda.amazonaws.com', 'PublishLayerVersion20181031', 'lambda:PublishLayerVersion'],
+      ['lambda.amazonaws.com', 'AddPermission20150331v2', 'lambda:AddPermission'],
+      ['cloudfront.amazonaws.com', 'UpdateDistribution2020_05_31', 'cloudfront:UpdateDistribution'],
+      ['ec2.amazonaws.com', 'RunInstances', 'ec2:RunInstances'],
+      ['s3.amazonaws.com', 'PutBucketPolicy', 's3:PutBucketPolicy'],
+      ['AWS Internal', 'SomethingInternal', 'AWS Internal:SomethingInternal'],
+    ];
+    for (const [eventSource, eventName, action] of names) {
+      const event = decodeJson(runInstances({ eventSource, eventName }), origin).events[0];
+      expect(event?.action).toBe(action);
+      expect(event?.raw).toMatchObject({ eventName });
+    }
+  });
+
+  it('reads event times in UTC, without a zone as UTC, with an offset converted', () => {
+    const times = [
       '2024-05-01T12:00:00+00:00',
-      '2024-05-01T12:00:00+02:00',
-      '2024-05-01T12:00:00',
+      '2024-05-01T14:00:00+02:00',
+      '2024-05-01 12:00:00',
       'yesterday',
     ].map((eventTime) => {
       const result = decodeJson(runInstances({ eventTime }), origin);
-      return result.events.length === 1 ? 'ok' : result.deadLetters[0]?.reason;
+      return result.events[0]?.time ?? result.deadLetters[0]?.reason;
     });
-    expect(reasons).toEqual(['ok', 'timestamp_not_utc', 'timestamp_not_utc', 'timestamp_invalid']);
+    const noon = Date.UTC(2024, 4, 1, 12);
+    expect(times).toEqual([noon, noon, noon, 'timestamp_invalid']);
   });
 });

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
+import { stableId } from '../../detections/finding.js';
 import type { JsonObject, JsonValue, Principal, Resource, SecurityEvent } from '../../schemas/types.js';
+import { isLowerCasedCloudTrail, withAwsCasing } from './cloudtrail-casing.js';
 import { DecodeError } from './dead-letter.js';
 import {
   arrayField,
@@ -11,27 +13,34 @@ import {
   stringField,
 } from './json-access.js';
 import type { DecodeContext } from './options.js';
-import { parseUtcTimestamp } from './timestamp.js';
+import { parseTimestamp } from './timestamp.js';
 
 const SERVICE_SUFFIX = '.amazonaws.com';
-const REQUIRED_FIELDS = ['eventTime', 'eventSource', 'eventName', 'eventID'] as const;
+const REQUIRED_FIELDS = ['eventTime', 'eventSource', 'eventName'] as const;
+// Lambda (`UpdateFunctionCode20150331v2`, `PublishLayerVersion20181031`) and CloudFront
+// (`UpdateDistribution2020_05_31`) put the API version into the event name.
+const API_VERSION_SUFFIX = /^([A-Za-z]+?)(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})$/;
 
 /**
- * The action of a CloudTrail event: eventSource without `.amazonaws.com`, a colon, eventName.
+ * The action of a CloudTrail event: eventSource without `.amazonaws.com`, a colon, eventName without an
+ * API version suffix, so detections and the router match one name whatever API version the client used
+ * (the record keeps the raw eventName).
  *
- *   cloudTrailAction('ec2.amazonaws.com', 'RunInstances') // 'ec2:RunInstances'
+ *   cloudTrailAction('ec2.amazonaws.com', 'RunInstances')                    // 'ec2:RunInstances'
+ *   cloudTrailAction('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2') // 'lambda:UpdateFunctionCode'
  */
 export function cloudTrailAction(eventSource: string, eventName: string): string {
   const service = eventSource.endsWith(SERVICE_SUFFIX)
     ? eventSource.slice(0, -SERVICE_SUFFIX.length)
     : eventSource;
-  return `${service}:${eventName}`;
+  return `${service}:${API_VERSION_SUFFIX.exec(eventName)?.[1] ?? eventName}`;
 }
 
-/** Whether a JSON object is (meant to be) a CloudTrail record. */
+/** Whether a JSON object is (meant to be) a CloudTrail record, in AWS's casing or Athena's lower case. */
 export function isCloudTrailRecord(record: JsonObject): boolean {
   return (
     Object.hasOwn(record, 'eventSource') ||
+    isLowerCasedCloudTrail(record) ||
     Object.hasOwn(record, 'eventName') ||
     Object.hasOwn(record, 'eventVersion') ||
     stringField(record, 'p_log_type') === 'AWS.CloudTrail'
@@ -40,29 +49,35 @@ export function isCloudTrailRecord(record: JsonObject): boolean {
 
 /**
  * Normalises one CloudTrail record; null when the prefilter does not want its action.
- * Throws DecodeError for missing or mistyped required fields and non-UTC times.
+ * Throws DecodeError for missing or mistyped required fields and unreadable times. A record without an
+ * eventID (exports trimmed to a few fields) gets a stable id derived from its content.
  *
  *   decodeCloudTrail(record, decodeContext())?.action // 'iam:CreateUser'
  */
-export function decodeCloudTrail(record: JsonObject, context: DecodeContext): SecurityEvent | null {
+export function decodeCloudTrail(input: JsonObject, context: DecodeContext): SecurityEvent | null {
+  const record = isLowerCasedCloudTrail(input) ? withAwsCasing(input) : input;
   const missing = REQUIRED_FIELDS.filter((field) => ownField(record, field) === undefined);
   if (missing.length > 0) throw new DecodeError('missing_field', missing.join(', '));
-  const [eventTime, eventSource, eventName, eventID] = REQUIRED_FIELDS.map((field) => {
+  const [eventTime, eventSource, eventName] = REQUIRED_FIELDS.map((field) => {
     const value = ownField(record, field);
     if (typeof value !== 'string' || value === '') {
       throw new DecodeError('invalid_field', `${field} must be a non-empty string`);
     }
     return value;
-  }) as [string, string, string, string];
+  }) as [string, string, string];
+  const eventID = ownField(record, 'eventID');
+  if (eventID !== undefined && (typeof eventID !== 'string' || eventID === '')) {
+    throw new DecodeError('invalid_field', 'eventID must be a non-empty string');
+  }
   const action = cloudTrailAction(eventSource, eventName);
   if (context.wants && !context.wants('cloudtrail', action)) return null;
-  const time = parseUtcTimestamp(eventTime, 'eventTime');
+  const time = parseTimestamp(eventTime, 'eventTime');
   const identity = objectField(record, 'userIdentity');
   const account =
     stringField(record, 'recipientAccountId') ?? (identity && stringField(identity, 'accountId'));
   const sourceIp = stringField(record, 'sourceIPAddress');
   return {
-    id: eventID,
+    id: eventID ?? stableId('cloudtrail', JSON.stringify(record)),
     source: 'cloudtrail',
     time,
     account,

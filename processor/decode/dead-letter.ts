@@ -20,7 +20,6 @@ export type DeadLetterReason =
   | 'missing_field'
   | 'invalid_field'
   | 'timestamp_invalid'
-  | 'timestamp_not_utc'
   | 'flow_line_invalid'
   | 'flow_format_invalid'
   | 'kpl_invalid'

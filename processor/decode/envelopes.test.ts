@@ -176,13 +176,13 @@ describe('GuardDuty findings', () => {
     });
   });
 
-  it('dead-letters findings without severity or with a zone-less updatedAt', () => {
+  it('dead-letters findings without severity; reads a zone-less updatedAt as UTC', () => {
     const { severity: _severity, ...noSeverity } = guardDutyFinding();
     expect(
       decodeJson(noSeverity, origin).deadLetters.map((letter) => [letter.reason, letter.detail]),
     ).toEqual([['missing_field', 'severity']]);
     const panther = guardDutyFinding({ updatedAt: '2025-02-25 20:40:06.721' });
-    expect(decodeJson(panther, origin).deadLetters[0]?.reason).toBe('timestamp_not_utc');
+    expect(decodeJson(panther, origin).events[0]?.time).toBe(Date.UTC(2025, 1, 25, 20, 40, 6, 721));
   });
 });
 

@@ -84,17 +84,17 @@ describe('decodeFile', () => {
       JSON.stringify(runInstances()),
       '',
       '{"eventID": "broken"',
-      JSON.stringify(runInstances({ eventID: 'ev-2', eventTime: '2024-05-01T12:00:00+01:00' })),
+      JSON.stringify(runInstances({ eventID: 'ev-2', eventTime: 'the first of May' })),
       '\u0000\u0001\u0002',
       JSON.stringify(createUser()),
       '[]',
-      JSON.stringify({ ...createUser(), eventID: undefined }),
+      JSON.stringify({ ...createUser(), eventTime: undefined }),
     ];
     const result = await readAll(file('mixed.jsonl', `${lines.join('\r\n')}\n`));
     expect(result.events.map((event) => event.id)).toEqual(['ev-run-1', 'ev-user-1']);
     expect(letters(result)).toEqual([
       ['3', undefined, 'json_invalid'],
-      ['4', undefined, 'timestamp_not_utc'],
+      ['4', undefined, 'timestamp_invalid'],
       ['5', undefined, 'binary'],
       ['8', undefined, 'missing_field'],
     ]);

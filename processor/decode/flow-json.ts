@@ -3,7 +3,7 @@ import { DecodeError } from './dead-letter.js';
 import { emptyFlowRecord, flowAction, flowEvent } from './flow-event.js';
 import { ownField, stringField } from './json-access.js';
 import type { DecodeContext } from './options.js';
-import { parseUtcTimestamp } from './timestamp.js';
+import { parseTimestamp } from './timestamp.js';
 
 type NumberKey =
   | 'version'
@@ -128,7 +128,7 @@ function integerOf(record: JsonObject, name: string): number | null {
 
 function timeOf(record: JsonObject, name: 'start' | 'end'): number | null {
   const value = ownField(record, name);
-  if (typeof value === 'string' && !DIGITS.test(value)) return parseUtcTimestamp(value, name);
+  if (typeof value === 'string' && !DIGITS.test(value)) return parseTimestamp(value, name);
   const seconds = integerOf(record, name);
   return seconds === null ? null : seconds * 1000;
 }

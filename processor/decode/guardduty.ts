@@ -18,7 +18,7 @@ import {
   stringField,
 } from './json-access.js';
 import type { DecodeContext } from './options.js';
-import { optionalUtcTimestamp, parseUtcTimestamp } from './timestamp.js';
+import { optionalTimestamp, parseTimestamp } from './timestamp.js';
 
 const REQUIRED_FIELDS = ['id', 'type', 'updatedAt', 'severity'] as const;
 
@@ -64,7 +64,7 @@ export function decodeGuardDuty(
     throw new DecodeError('invalid_field', 'id, type and updatedAt must be strings, severity a number');
   }
   if (context.wants && !context.wants('guardduty', type)) return null;
-  const time = parseUtcTimestamp(updatedAt, 'updatedAt');
+  const time = parseTimestamp(updatedAt, 'updatedAt');
   const account =
     stringField(finding, 'accountId') ?? (envelope ? stringField(envelope, 'account') : null) ?? null;
   const resource = objectField(finding, 'resource');
@@ -112,8 +112,8 @@ function guardDutyBlock(
     actionType: action && stringField(action, 'actionType'),
     remoteIp: remoteIpOf(action),
     count: (service && numberField(service, 'count')) ?? 1,
-    firstSeen: optionalUtcTimestamp(service && stringField(service, 'eventFirstSeen')),
-    lastSeen: optionalUtcTimestamp(service && stringField(service, 'eventLastSeen')),
+    firstSeen: optionalTimestamp(service && stringField(service, 'eventFirstSeen')),
+    lastSeen: optionalTimestamp(service && stringField(service, 'eventLastSeen')),
     archived: service && booleanField(service, 'archived'),
   };
 }
