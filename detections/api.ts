@@ -17,6 +17,57 @@ export interface EventClock {
 export interface Route {
   source: EventSource;
   actions: readonly string[] | '*';
+  /**
+   * A cheap test on the record's raw text before it is parsed: the route wants a record only if its text
+   * contains one of these strings. A necessary condition, never a sufficient one (the operator still checks
+   * the parsed event), so a detection that routes every action but needs few records (root identity,
+   * instance sessions) does not make every record parsed. Omitted: every record of these actions.
+   */
+  rawContains?: readonly string[];
+}
+
+/** MITRE ATT&CK enterprise tactics, as kebab-case names; the catalog documentation groups by the first. */
+export type Tactic =
+  | 'reconnaissance'
+  | 'resource-development'
+  | 'initial-access'
+  | 'execution'
+  | 'persistence'
+  | 'privilege-escalation'
+  | 'defense-evasion'
+  | 'credential-access'
+  | 'discovery'
+  | 'lateral-movement'
+  | 'collection'
+  | 'command-and-control'
+  | 'exfiltration'
+  | 'impact';
+
+export const TACTICS: readonly Tactic[] = [
+  'reconnaissance',
+  'resource-development',
+  'initial-access',
+  'execution',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'credential-access',
+  'discovery',
+  'lateral-movement',
+  'collection',
+  'command-and-control',
+  'exfiltration',
+  'impact',
+];
+
+/** A Panther test case on which this detection deliberately gives another result than Panther's rule. */
+export interface PantherDifference {
+  /** Panther rule id, e.g. `AWS.CloudTrail.Stopped`. */
+  rule: string;
+  /** The test's name, exactly as in the rule's tests. */
+  test: string;
+  /** Why shardwatch differs (a threshold or window instead of one event, a stricter condition...). */
+  reason: string;
 }
 
 /** Free-form per-detection parameters from the config file (`detections.<id>.params`). */
@@ -39,6 +90,19 @@ export interface DetectionMeta {
   tier?: Tier;
   /** MITRE ATT&CK technique ids, e.g. `T1078.004`. */
   mitre: readonly string[];
+  /** ATT&CK tactics the detection covers, the main one first (every catalog detection has one). */
+  tactics?: readonly Tactic[];
+  /**
+   * CloudTrail detections: whether a call AWS refused (errorCode set: `AccessDenied`,
+   * `UnauthorizedOperation`, `Client.UnauthorizedOperation`, ...) matches. `counted` when the attempt alone is
+   * worth a finding (probing for secrets, trying to stop logging); `ignored` when only a change that took
+   * effect matters.
+   */
+  failedCalls?: 'counted' | 'ignored';
+  /** Panther rules this detection covers, and the test cases where it deliberately differs. */
+  panther?: { rules: readonly string[]; differences?: readonly PantherDifference[] };
+  /** Stratus Red Team technique ids whose CloudTrail this detection catches, e.g. `aws.defense-evasion.cloudtrail-stop`. */
+  stratus?: readonly string[];
   /** Link to the runbook. */
   runbook: string;
   /** How to fix it, for the engineer reading the finding. */

@@ -21,6 +21,8 @@ export const detection: Detection = {
     'do this first to hide what they do next, and this monitor itself may go blind.',
   severity: 'critical',
   mitre: ['T1562.008'],
+  tactics: ['defense-evasion'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html',
   remediation:
     'Restore logging at once: `aws cloudtrail start-logging --name <trail>` (CloudTrail console → Trails → ' +

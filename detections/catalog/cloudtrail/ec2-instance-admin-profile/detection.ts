@@ -46,6 +46,8 @@ export const detection: Detection = {
     'the role credentials from the instance metadata service and act as an administrator of the account.',
   severity: 'high',
   mitre: ['T1078.004', 'T1552.005'],
+  tactics: ['privilege-escalation', 'credential-access'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html',
   remediation:
     'Give the instance a least-privilege role: `aws ec2 replace-iam-instance-profile-association ' +

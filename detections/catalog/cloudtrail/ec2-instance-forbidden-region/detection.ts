@@ -19,6 +19,8 @@ export const detection: Detection = {
     'launch (often crypto-mining) instances in unused regions, where nobody looks and no monitoring is set up.',
   severity: 'high',
   mitre: ['T1535', 'T1578.002'],
+  tactics: ['defense-evasion', 'impact'],
+  failedCalls: 'ignored',
   runbook:
     'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html',
   remediation:

@@ -19,6 +19,8 @@ export const detection: Detection = {
     'incident, escape cost reports, and fall outside tag-based allow-lists and access policies.',
   severity: 'medium',
   mitre: ['T1578.002'],
+  tactics: ['defense-evasion'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html',
   remediation:
     'Tag the instance (`aws ec2 create-tags --resources <instance-id> --tags Key=owner,Value=<team> ' +

@@ -20,6 +20,8 @@ export const detection: Detection = {
     'what crypto-miners launch with stolen credentials.',
   severity: 'medium',
   mitre: ['T1578.002', 'T1496'],
+  tactics: ['impact'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html',
   remediation:
     'Ask the engineer who launched it to replace it with an approved family (stop, then `aws ec2 ' +

@@ -25,6 +25,8 @@ export const detection: Detection = {
     'fleets for crypto-mining, which run up the bill by the hour until someone stops them.',
   severity: 'high',
   mitre: ['T1578.002', 'T1496'],
+  tactics: ['impact'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/compromised-creds.html',
   remediation:
     'Check with the principal who launched the instances whether the launch was planned. If not: stop them ' +

@@ -28,6 +28,8 @@ export const detection: Detection = {
     'for brute force and exploitation.',
   severity: 'high',
   mitre: ['T1562.007', 'T1190'],
+  tactics: ['defense-evasion', 'initial-access'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   remediation:
     'Revoke the rule (EC2 console → Security Groups → the group → Edit inbound rules, or `aws ec2 ' +

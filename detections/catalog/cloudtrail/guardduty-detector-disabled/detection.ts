@@ -13,6 +13,8 @@ export const detection: Detection = {
     'this before acting so no GuardDuty finding reports them.',
   severity: 'critical',
   mitre: ['T1562.001'],
+  tactics: ['defense-evasion'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_suspend-disable.html',
   remediation:
     'Re-enable GuardDuty: `aws guardduty update-detector --detector-id <id> --enable` for a suspended ' +

@@ -16,6 +16,8 @@ export const detection: Detection = {
     'administrator policy (AdministratorAccess, or Allow * on *) raises the finding to high.',
   severity: 'medium',
   mitre: ['T1098', 'T1098.003'],
+  tactics: ['privilege-escalation', 'persistence'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html',
   remediation:
     'Confirm the grant with the person who made it. Remove it with `aws iam detach-user-policy --user-name ' +

@@ -16,6 +16,8 @@ export const detection: Detection = {
     'and hour, with a count.',
   severity: 'high',
   mitre: ['T1078.004'],
+  tactics: ['initial-access', 'privilege-escalation'],
+  failedCalls: 'counted',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
   remediation:
     'Confirm with the account owner who used root and why. If unexpected: reset the root password, replace ' +

@@ -13,6 +13,8 @@ export const detection: Detection = {
     'credentials they stole are revoked.',
   severity: 'medium',
   mitre: ['T1136.003'],
+  tactics: ['persistence'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html',
   remediation:
     'Confirm with the creator that the user is needed. If not: remove its credentials and delete it ' +

@@ -26,6 +26,8 @@ export const detection: Detection = {
     'names that do not exist (logged as HIDDEN_DUE_TO_SECURITY_REASONS) cannot succeed and are ignored.',
   severity: 'medium',
   mitre: ['T1110.001', 'T1078.004'],
+  tactics: ['credential-access'],
+  failedCalls: 'counted',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html',
   remediation:
     'Ask the user whether they were locked out. If not: reset the password (IAM console > Users > <user> > ' +

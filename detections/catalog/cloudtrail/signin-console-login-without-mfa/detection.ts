@@ -14,6 +14,8 @@ export const detection: Detection = {
     'their MFA is enforced by the identity provider. One finding per user and hour.',
   severity: 'medium',
   mitre: ['T1078.004'],
+  tactics: ['initial-access'],
+  failedCalls: 'ignored',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html',
   remediation:
     'Ask the user to assign an MFA device (IAM console → Users → <user> → Security credentials → Assign MFA ' +

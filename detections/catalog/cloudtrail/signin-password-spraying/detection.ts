@@ -27,6 +27,8 @@ export const detection: Detection = {
     'HIDDEN_DUE_TO_SECURITY_REASONS and count as one user.)',
   severity: 'high',
   mitre: ['T1110.003', 'T1078.004'],
+  tactics: ['credential-access'],
+  failedCalls: 'counted',
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
   remediation:
     'Block the source address (AWS WAF / network ACL, or an IAM policy condition on aws:SourceIp for console ' +

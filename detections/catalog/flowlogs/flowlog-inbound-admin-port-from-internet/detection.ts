@@ -27,6 +27,7 @@ export const detection: Detection = {
     'exposed, and one weak password or unpatched service gives an attacker a shell on the instance.',
   severity: 'high',
   mitre: ['T1133', 'T1021.004'],
+  tactics: ['initial-access', 'lateral-movement'],
   runbook: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html',
   remediation:
     'Find the security group rule that allows the port from 0.0.0.0/0 or ::/0 on the network interface in the ' +

@@ -25,6 +25,7 @@ export const detection: Detection = {
     'is compromised and exploring the network.',
   severity: 'medium',
   mitre: ['T1046'],
+  tactics: ['discovery'],
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-ec2.html',
   remediation:
     'If the source is outside your network, check which scanned ports were ACCEPTed (context) and close them ' +

@@ -28,6 +28,7 @@ export const detection: Detection = {
     'GuardDuty rates it High (7.0-8.9) or Critical (9.0-10.0): act now, not at the next review.',
   severity: 'high',
   mitre: ['T1078.004', 'T1496'],
+  tactics: ['initial-access', 'impact'],
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html',
   remediation:
     'Open the finding (GuardDuty console > Findings > filter by finding id, or `aws guardduty get-findings`) and ' +

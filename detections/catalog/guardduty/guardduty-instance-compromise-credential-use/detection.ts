@@ -29,6 +29,7 @@ export const detection: Detection = {
     'credentials (from the instance metadata service) and is now using the role wherever they are.',
   severity: 'critical',
   mitre: ['T1552.005', 'T1078.004'],
+  tactics: ['credential-access', 'lateral-movement'],
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/compromised-ec2.html',
   remediation:
     "Revoke the role's active sessions now (IAM console > Roles > <role> > Revoke sessions, which adds an " +
