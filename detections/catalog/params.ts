@@ -15,6 +15,7 @@ export class InvalidDetectionParamError extends Error {
 const isPort = (value: unknown) =>
   Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
 const isNonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
+const isAccountId = (value: unknown) => typeof value === 'string' && /^\d{12}$/.test(value);
 
 /**
  * Reads a detection's params with typed defaults, throwing InvalidDetectionParamError on a bad value, so a
@@ -45,6 +46,12 @@ export function paramReader(detection: string, params: DetectionParams) {
     strings(param: string, fallback: readonly string[]): string[] {
       return [...read(param, fallback, listOf(isNonEmptyString, 0), 'a list of non-empty strings')];
     },
+    /** A list of 12-digit AWS account ids (quoted in YAML, so leading zeros survive). */
+    accountIds(param: string, fallback: readonly string[]): string[] {
+      return [
+        ...read(param, fallback, listOf(isAccountId, 0), 'a list of 12-digit account ids (as strings)'),
+      ];
+    },
     /** A list of TCP/UDP port numbers (0-65535); `nonEmpty` when the detection needs at least one. */
     ports(param: string, fallback: readonly number[], { nonEmpty = false } = {}): number[] {
       const expected = `a ${nonEmpty ? 'non-empty ' : ''}list of port numbers 0-65535`;
@@ -71,3 +78,6 @@ export function paramReader(detection: string, params: DetectionParams) {
     },
   };
 }
+
+/** What `paramReader` returns: typed readers of one detection's params. */
+export type ParamReader = ReturnType<typeof paramReader>;

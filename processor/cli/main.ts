@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { benchCommand } from './bench-command.js';
+import { listCommand } from './list-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { testCommand } from './test-command.js';
@@ -50,6 +51,14 @@ program
   .option('-v, --verbose', 'list every case')
   .action(async (ids: string[], options) => {
     process.exitCode = await testCommand(ids, options);
+  });
+
+program
+  .command('list')
+  .description('Print the detection catalog: id, severity, tier, sources, MITRE ATT&CK and Panther rule ids')
+  .option('--markdown', 'print docs/detections.md (grouped by ATT&CK tactic) instead of the table')
+  .action((options) => {
+    process.exitCode = listCommand(options);
   });
 
 program

@@ -1,10 +1,7 @@
-import { filter, map } from 'rxjs';
-import type { SecurityEvent } from '../../../../schemas/types.js';
-import type { Detection } from '../../../api.js';
-import { buildFinding, principalLabel } from '../../../finding.js';
-import { request, response, succeeded, text } from '../record.js';
+import { request, response, text } from '../record.js';
+import { actor, cloudTrailRule } from '../rule.js';
 
-export const detection: Detection = {
+export const detection = cloudTrailRule({
   id: 'iam-user-created',
   title: 'IAM user created',
   description:
@@ -15,29 +12,24 @@ export const detection: Detection = {
   mitre: ['T1136.003'],
   tactics: ['persistence'],
   failedCalls: 'ignored',
+  panther: { rules: ['AWS.IAM.CreateUser'] },
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html',
   remediation:
     'Confirm with the creator that the user is needed. If not: remove its credentials and delete it ' +
     '(`aws iam delete-login-profile`, `aws iam delete-access-key`, detach its policies, then `aws iam ' +
     'delete-user --user-name <user>`, or IAM console → Users → Delete); prefer roles or IAM Identity Center users.',
-  routes: [{ source: 'cloudtrail', actions: ['iam:CreateUser'] }],
-  operator: () => (events) => events.pipe(filter(succeeded), map(toFinding)),
-};
-
-function toFinding(event: SecurityEvent) {
-  const userName = text(request(event, 'userName')) ?? text(response(event, 'user', 'userName')) ?? 'unknown';
-  const userArn = text(response(event, 'user', 'arn'));
-  const who = principalLabel(event) ?? 'an unknown principal';
-  return buildFinding(detection, {
-    key: `${event.account}:${userName}`,
-    trigger: event,
-    title: `IAM user ${userName} created by ${who}`,
-    description: `${who} created IAM user ${userName} in account ${event.account ?? 'unknown'}. Check that it is expected and owned.`,
-    resources: [{ type: 'AWS::IAM::User', id: userArn ?? userName, account: event.account }],
-    context: {
-      userName,
-      path: text(request(event, 'path')) ?? '/',
-      sourceIp: event.srcIp ?? '',
-    },
-  });
-}
+  actions: ['iam:CreateUser'],
+  match: (event) => {
+    const userName =
+      text(request(event, 'userName')) ?? text(response(event, 'user', 'userName')) ?? 'unknown';
+    const userArn = text(response(event, 'user', 'arn'));
+    const who = actor(event);
+    return {
+      key: `${event.account}:${userName}`,
+      title: `IAM user ${userName} created by ${who}`,
+      description: `${who} created IAM user ${userName} in account ${event.account ?? 'unknown'}. Check that it is expected and owned.`,
+      resources: [{ type: 'AWS::IAM::User', id: userArn ?? userName, account: event.account }],
+      context: { userName, path: text(request(event, 'path')) ?? '/' },
+    };
+  },
+});

@@ -29,6 +29,7 @@ export const detection: Detection = {
   severity: 'high',
   mitre: ['T1078.004', 'T1496'],
   tactics: ['initial-access', 'impact'],
+  panther: { rules: ['AWS.GuardDuty.HighSeverityFinding', 'AWS.GuardDuty.CriticalSeverityFinding'] },
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html',
   remediation:
     'Open the finding (GuardDuty console > Findings > filter by finding id, or `aws guardduty get-findings`) and ' +

@@ -30,6 +30,7 @@ export const detection: Detection = {
   severity: 'critical',
   mitre: ['T1552.005', 'T1078.004'],
   tactics: ['credential-access', 'lateral-movement'],
+  failedCalls: 'counted',
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/compromised-ec2.html',
   remediation:
     "Revoke the role's active sessions now (IAM console > Roles > <role> > Revoke sessions, which adds an " +
