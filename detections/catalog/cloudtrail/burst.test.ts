@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { runDetection } from '../../../processor/pipeline/fixtures.js';
+import type { SecurityEvent } from '../../../schemas/types.js';
+import { testEvent } from '../../../test/events.js';
+import { cloudTrailBurst } from './burst.js';
+import { request, text } from './record.js';
+
+const T0 = Date.parse('2026-03-02T10:00:00Z');
+const ALICE = 'arn:aws:iam::111122223333:user/alice';
+
+const detection = cloudTrailBurst({
+  id: 'test-secret-burst',
+  title: 'Many secrets read',
+  description: 'test',
+  severity: 'medium',
+  mitre: ['T1555.006'],
+  tactics: ['credential-access'],
+  runbook: 'https://example.com',
+  remediation: 'test',
+  actions: ['secretsmanager:GetSecretValue'],
+  failedCalls: 'counted',
+  key: (event) => event.principal?.arn ?? null,
+  distinct: (event) => text(request(event, 'secretId')),
+  atLeast: 3,
+  windowMinutes: 10,
+  finding: (burst) => ({
+    title: `${burst.values.length} secrets read by ${burst.key}`,
+    description: burst.values.join(','),
+  }),
+});
+
+let sequence = 0;
+function read(minute: number, secretId: string, errorCode: string | null = null): SecurityEvent {
+  sequence += 1;
+  return testEvent({
+    id: `read-${sequence}`,
+    time: T0 + minute * 60_000,
+    action: 'secretsmanager:GetSecretValue',
+    principal: {
+      type: 'IAMUser',
+      arn: ALICE,
+      name: 'alice',
+      account: '111122223333',
+      sessionIssuer: null,
+      mfa: null,
+      accessKeyId: null,
+    },
+    errorCode,
+    raw: { requestParameters: { secretId } },
+  });
+}
+
+describe('cloudTrailBurst', () => {
+  it('reports a key crossing the distinct threshold once, and rolls up the later events', () => {
+    const findings = runDetection(detection, [
+      read(0, 'a'),
+      read(1, 'b'),
+      read(2, 'b'),
+      read(3, 'c', 'AccessDenied'),
+      read(4, 'd'),
+    ]);
+    // The first window to cross the threshold reports at once; the dedup roll-up adds the later read.
+    expect(findings.map((f) => [f.title, f.count])).toEqual([
+      ['3 secrets read by arn:aws:iam::111122223333:user/alice', 4],
+      ['3 secrets read by arn:aws:iam::111122223333:user/alice', 5],
+    ]);
+    expect(findings[0]?.id).toBe(findings[1]?.id);
+    expect(findings[0]?.evidence).toHaveLength(4);
+  });
+
+  it('gives nothing below the threshold or spread wider than the window', () => {
+    expect(runDetection(detection, [read(0, 'a'), read(1, 'a'), read(2, 'b')])).toEqual([]);
+    expect(runDetection(detection, [read(0, 'a'), read(11, 'b'), read(22, 'c')])).toEqual([]);
+  });
+
+  it('takes its threshold and window from params, and rejects bad ones', () => {
+    expect(runDetection(detection, [read(0, 'a'), read(1, 'b')], { atLeast: 2 })).toHaveLength(1);
+    expect(
+      runDetection(detection, [read(0, 'a'), read(15, 'b'), read(29, 'c')], { windowMinutes: 30 }),
+    ).toHaveLength(1);
+    expect(() => runDetection(detection, [], { atLeast: 0 })).toThrow(/atLeast/);
+  });
+
+  it('gives the same findings for the events in any order within the lateness', () => {
+    const events = [read(0, 'a'), read(1, 'b'), read(2, 'c'), read(30, 'x'), read(31, 'y'), read(32, 'z')];
+    const inOrder = runDetection(detection, events);
+    const shuffled = runDetection(detection, [
+      events[2],
+      events[0],
+      events[1],
+      events[5],
+      events[3],
+      events[4],
+    ] as SecurityEvent[]);
+    expect(shuffled).toEqual(inOrder);
+    expect(inOrder).toHaveLength(2);
+  });
+
+  it('keys the ingest/detect split by the burst key, and publishes nothing for events it ignores', () => {
+    expect(detection.stateful?.partitionKey?.(read(0, 'a'))).toBe(ALICE);
+  });
+});

@@ -1,0 +1,123 @@
+import { filter, map } from 'rxjs';
+import type { Resource, SecurityEvent, Severity } from '../../../schemas/types.js';
+import type { Detection, DetectionMeta } from '../../api.js';
+import { buildFinding } from '../../finding.js';
+import { distinctCount, hours, minutes, sliding, threshold } from '../../operators/index.js';
+import { type ParamReader, paramReader } from '../params.js';
+import { freshItems } from './fresh-items.js';
+import { succeeded } from './record.js';
+
+/** A burst that crossed the threshold: the events of one key in one sliding window. */
+export interface Burst {
+  key: string;
+  events: SecurityEvent[];
+  /** Distinct values counted (`distinct`), sorted; the events' ids otherwise. */
+  values: string[];
+  /** Events not reported by an earlier window of the key (the finding's count). */
+  fresh: number;
+  window: { start: number; end: number };
+  /** The configured threshold and window, for titles. */
+  atLeast: number;
+  windowMinutes: number;
+}
+
+/** What a burst says, as a finding. */
+export interface BurstFinding {
+  title: string;
+  description: string;
+  severity?: Severity;
+  resources?: Resource[];
+  context?: Record<string, string>;
+}
+
+/**
+ * A windowed CloudTrail detection: at least `atLeast` events (or distinct values) of one key within a
+ * sliding window of `windowMinutes`, both overridable in config (`params.atLeast`, `params.windowMinutes`).
+ */
+export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedCalls' | 'stateful'> {
+  actions: readonly string[] | '*';
+  failedCalls: 'counted' | 'ignored';
+  rawContains?: readonly string[];
+  /** Which events count, beyond action and failedCalls (e.g. only decrypted parameters). */
+  include?: (event: SecurityEvent) => boolean;
+  /** Groups events (principal, account, source address...); null skips the event. */
+  key: (event: SecurityEvent) => string | null;
+  /** Count distinct values (secret ids, API names) instead of events; null skips the event. */
+  distinct?: (event: SecurityEvent) => string | null;
+  atLeast: number;
+  windowMinutes: number;
+  /** Default one hour: one finding per key and hour, rolled up with a count. */
+  dedupPeriodMs?: number;
+  finding: (burst: Burst) => BurstFinding;
+}
+
+/**
+ * Builds a windowed burst detection on event-time sliding windows (one-minute slide). Overlapping windows
+ * report each event once (freshItems), and the dedup period folds a long burst into one finding with a
+ * count. Stateful: in the ingest/detect split its events are keyed by the burst's key.
+ *
+ *   export const detection = cloudTrailBurst({ id: 'secretsmanager-secret-read-burst', actions: [...],
+ *     key: (e) => principalLabel(e), distinct: secretId, atLeast: 10, windowMinutes: 10, finding: ..., ...meta });
+ */
+export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
+  const { actions, rawContains, include, key, distinct, atLeast, windowMinutes, finding, ...meta } = spec;
+  const detection: Detection = {
+    ...meta,
+    dedupPeriodMs: spec.dedupPeriodMs ?? hours(1),
+    routes: [{ source: 'cloudtrail', actions, ...(rawContains ? { rawContains } : {}) }],
+    stateful: { partitionKey: (event) => (counts(event) ? key(event) : null) },
+    operator: ({ clock, params }) => {
+      const settings = burstSettings(paramReader(spec.id, params), spec);
+      const window = sliding(minutes(settings.windowMinutes), minutes(1));
+      const windowed = distinct
+        ? distinctCount({ clock, key, distinct, window, atLeast: settings.atLeast })
+        : threshold({ clock, key, window, atLeast: settings.atLeast });
+      return (events) =>
+        events.pipe(
+          filter(counts),
+          windowed,
+          freshItems(minutes(settings.windowMinutes)),
+          map(({ match, fresh }) => {
+            const values = 'values' in match ? (match.values as string[]) : match.items.map((e) => e.id);
+            const burst: Burst = {
+              key: match.key,
+              events: match.items,
+              values,
+              fresh,
+              window: match.window,
+              ...settings,
+            };
+            const described = finding(burst);
+            return buildFinding(detection, {
+              key: match.key,
+              trigger: match.items.at(-1) as SecurityEvent,
+              events: match.items,
+              window: match.window,
+              count: fresh,
+              title: described.title,
+              description: described.description,
+              ...(described.severity ? { severity: described.severity } : {}),
+              ...(described.resources ? { resources: described.resources } : {}),
+              context: {
+                ...described.context,
+                count: String(match.count),
+                atLeast: String(settings.atLeast),
+                windowMinutes: String(settings.windowMinutes),
+              },
+            });
+          }),
+        );
+    },
+  };
+  function counts(event: SecurityEvent): boolean {
+    return (spec.failedCalls === 'counted' || succeeded(event)) && (include?.(event) ?? true);
+  }
+  return detection;
+}
+
+function burstSettings(read: ParamReader, spec: CloudTrailBurst) {
+  return {
+    atLeast: read.positiveInteger('atLeast', spec.atLeast),
+    windowMinutes: read.positiveInteger('windowMinutes', spec.windowMinutes),
+  };
+}
