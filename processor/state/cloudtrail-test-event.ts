@@ -5,6 +5,8 @@ import { StateCache } from './state-cache.js';
 
 /** 2024-04-02T15:13:06Z, the time of the tests' first event. */
 export const T0 = Date.parse('2024-04-02T15:13:06Z');
+/** The account of the tests' events. */
+export const ACCOUNT = '123456789012';
 export const ALICE = 'arn:aws:sts::123456789012:assumed-role/Admin/alice';
 
 let sequence = 0;
@@ -24,7 +26,7 @@ export function cloudTrailEvent(
   return testEvent({
     id: `event-${sequence}`,
     time: T0,
-    account: '123456789012',
+    account: ACCOUNT,
     region: 'us-west-2',
     action,
     principal: {

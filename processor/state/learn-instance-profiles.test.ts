@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudTrailEvent, testCache } from './cloudtrail-test-event.js';
+import { ACCOUNT, cloudTrailEvent, testCache } from './cloudtrail-test-event.js';
 
 const PROFILE_ARN = 'arn:aws:iam::123456789012:instance-profile/ec2/web';
 
@@ -18,28 +18,28 @@ describe('instance profiles', () => {
   it('tracks the roles of a profile, by name or ARN', () => {
     const { state } = testCache();
     state.apply(profileEvent('CreateInstanceProfile'));
-    expect(state.instanceProfileRoles(PROFILE_ARN)).toEqual([]);
+    expect(state.instanceProfileRoles(null, PROFILE_ARN)).toEqual([]);
     state.apply(profileEvent('AddRoleToInstanceProfile', 'web-role'));
     state.apply(profileEvent('AddRoleToInstanceProfile', 'web-role'));
-    expect(state.instanceProfileRoles('web')).toEqual(['web-role']);
-    expect(state.instanceProfileRoles(PROFILE_ARN)).toEqual(['web-role']);
+    expect(state.instanceProfileRoles(ACCOUNT, 'web')).toEqual(['web-role']);
+    expect(state.instanceProfileRoles(null, PROFILE_ARN)).toEqual(['web-role']);
     state.apply(profileEvent('RemoveRoleFromInstanceProfile', 'web-role'));
-    expect(state.instanceProfileRoles('web')).toEqual([]);
+    expect(state.instanceProfileRoles(ACCOUNT, 'web')).toEqual([]);
   });
 
   it('learns a profile first seen in AddRoleToInstanceProfile and forgets a deleted one', () => {
     const { state } = testCache();
     state.apply(profileEvent('AddRoleToInstanceProfile', 'admin-role'));
-    expect(state.instanceProfileRoles('web')).toEqual(['admin-role']);
+    expect(state.instanceProfileRoles(ACCOUNT, 'web')).toEqual(['admin-role']);
     state.apply(profileEvent('DeleteInstanceProfile'));
-    expect(state.instanceProfileRoles('web')).toEqual([]);
-    expect(state.instanceProfileRoles('never-seen')).toEqual([]);
+    expect(state.instanceProfileRoles(ACCOUNT, 'web')).toEqual([]);
+    expect(state.instanceProfileRoles(ACCOUNT, 'never-seen')).toEqual([]);
   });
 
   it('keeps the roles of a stub when its CreateInstanceProfile arrives after them (out of order)', () => {
     const { state } = testCache();
     state.apply(profileEvent('AddRoleToInstanceProfile', 'admin-role'));
     state.apply(profileEvent('CreateInstanceProfile'));
-    expect(state.instanceProfileRoles(PROFILE_ARN)).toEqual(['admin-role']);
+    expect(state.instanceProfileRoles(null, PROFILE_ARN)).toEqual(['admin-role']);
   });
 });

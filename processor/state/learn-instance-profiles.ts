@@ -1,6 +1,6 @@
 import type { SecurityEvent } from '../../schemas/types.js';
 import type { FactStore } from './fact-store.js';
-import { field, text } from './record-fields.js';
+import { accountScoped, field, text } from './record-fields.js';
 import type { StoredInstanceProfile } from './stored-facts.js';
 
 /**
@@ -11,8 +11,9 @@ export function learnCreateInstanceProfile(store: FactStore, event: SecurityEven
   const name = profileName(event);
   if (name === null) return;
   const arn = text(field(event.raw, 'responseElements', 'instanceProfile', 'arn'));
-  const stub = store.get('profile', name);
-  store.set('profile', name, {
+  const id = accountScoped(event.account, name);
+  const stub = store.get('profile', id);
+  store.set('profile', id, {
     name,
     arn,
     account: event.account,
@@ -23,7 +24,7 @@ export function learnCreateInstanceProfile(store: FactStore, event: SecurityEven
 /** iam:DeleteInstanceProfile. */
 export function learnDeleteInstanceProfile(store: FactStore, event: SecurityEvent): void {
   const name = profileName(event);
-  if (name !== null) store.delete('profile', name);
+  if (name !== null) store.delete('profile', accountScoped(event.account, name));
 }
 
 /** iam:AddRoleToInstanceProfile: a profile first seen here gets a stub (arn unknown). */
@@ -31,22 +32,24 @@ export function learnAddRoleToInstanceProfile(store: FactStore, event: SecurityE
   const name = profileName(event);
   const role = text(field(event.raw, 'requestParameters', 'roleName'));
   if (name === null || role === null) return;
-  const known: StoredInstanceProfile = store.get('profile', name) ?? {
+  const id = accountScoped(event.account, name);
+  const known: StoredInstanceProfile = store.get('profile', id) ?? {
     name,
     arn: null,
     account: event.account,
     roles: [],
   };
-  if (!known.roles.includes(role)) store.set('profile', name, { ...known, roles: [...known.roles, role] });
+  if (!known.roles.includes(role)) store.set('profile', id, { ...known, roles: [...known.roles, role] });
 }
 
 /** iam:RemoveRoleFromInstanceProfile. */
 export function learnRemoveRoleFromInstanceProfile(store: FactStore, event: SecurityEvent): void {
   const name = profileName(event);
   const role = text(field(event.raw, 'requestParameters', 'roleName'));
-  const known = name === null ? undefined : store.get('profile', name);
-  if (name === null || !known) return;
-  store.set('profile', name, { ...known, roles: known.roles.filter((member) => member !== role) });
+  const id = name === null ? null : accountScoped(event.account, name);
+  const known = id === null ? undefined : store.get('profile', id);
+  if (id === null || !known) return;
+  store.set('profile', id, { ...known, roles: known.roles.filter((member) => member !== role) });
 }
 
 function profileName(event: SecurityEvent): string | null {

@@ -1,7 +1,7 @@
 import type { SecurityEvent } from '../../schemas/types.js';
 import { isAdminPolicyDocument } from './admin-policy.js';
 import type { FactStore } from './fact-store.js';
-import { field, text } from './record-fields.js';
+import { accountScoped, field, text } from './record-fields.js';
 import type { StoredRole } from './stored-facts.js';
 
 const ADMIN_MANAGED_POLICY_SUFFIX = ':policy/AdministratorAccess';
@@ -14,12 +14,13 @@ export function learnCreateRole(store: FactStore, event: SecurityEvent): void {
   const name = roleName(event);
   if (name === null) return;
   const arn = text(field(event.raw, 'responseElements', 'role', 'arn'));
-  const stub = store.get('role', name);
+  const id = accountScoped(event.account, name);
+  const stub = store.get('role', id);
   if (stub && stub.fact.arn === null) {
-    store.set('role', name, { ...stub, fact: { ...stub.fact, arn } });
+    store.set('role', id, { ...stub, fact: { ...stub.fact, arn } });
     return;
   }
-  store.set('role', name, {
+  store.set('role', id, {
     fact: { name, arn, account: event.account, policies: [], admin: false },
     adminInline: [],
   });
@@ -28,7 +29,7 @@ export function learnCreateRole(store: FactStore, event: SecurityEvent): void {
 /** iam:DeleteRole. */
 export function learnDeleteRole(store: FactStore, event: SecurityEvent): void {
   const name = roleName(event);
-  if (name !== null) store.delete('role', name);
+  if (name !== null) store.delete('role', accountScoped(event.account, name));
 }
 
 /** iam:AttachRolePolicy: a role first seen here gets a stub (arn unknown). */
@@ -65,11 +66,12 @@ function roleName(event: SecurityEvent): string | null {
 function updateRole(store: FactStore, event: SecurityEvent, change: (role: StoredRole) => StoredRole): void {
   const name = roleName(event);
   if (name === null) return;
-  const known: StoredRole = store.get('role', name) ?? {
+  const id = accountScoped(event.account, name);
+  const known: StoredRole = store.get('role', id) ?? {
     fact: { name, arn: null, account: event.account, policies: [], admin: false },
     adminInline: [],
   };
-  store.set('role', name, change(known));
+  store.set('role', id, change(known));
 }
 
 function updateKnownRole(
@@ -78,8 +80,9 @@ function updateKnownRole(
   change: (role: StoredRole) => StoredRole,
 ): void {
   const name = roleName(event);
-  const known = name === null ? undefined : store.get('role', name);
-  if (name !== null && known) store.set('role', name, change(known));
+  const id = name === null ? null : accountScoped(event.account, name);
+  const known = id === null ? undefined : store.get('role', id);
+  if (id !== null && known) store.set('role', id, change(known));
 }
 
 function withPolicy(role: StoredRole, policy: string, adminInline: boolean): StoredRole {

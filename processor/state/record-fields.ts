@@ -50,3 +50,15 @@ export function arnName(nameOrArn: string): string {
   const slash = nameOrArn.lastIndexOf('/');
   return slash >= 0 ? nameOrArn.slice(slash + 1) : nameOrArn;
 }
+
+/**
+ * The key of an account-scoped IAM name (role, instance profile): `<account>/<name>`, the account taken from
+ * the ARN when one is given, so the same role name in two accounts is two entries.
+ *
+ *   accountScoped('111122223333', 'ci')                                   // '111122223333/ci'
+ *   accountScoped(null, 'arn:aws:iam::444455556666:role/service/deploy') // '444455556666/deploy'
+ */
+export function accountScoped(account: string | null, nameOrArn: string): string {
+  const arnAccount = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(nameOrArn)?.[1];
+  return `${arnAccount ?? account ?? ''}/${arnName(nameOrArn)}`;
+}

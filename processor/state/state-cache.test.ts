@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../schemas/types.js';
-import { cloudTrailEvent, T0, testCache } from './cloudtrail-test-event.js';
+import { ACCOUNT, cloudTrailEvent, T0, testCache } from './cloudtrail-test-event.js';
 import { DEFAULT_STATE_OPTIONS } from './options.js';
 import { STATE_ROUTES } from './routes.js';
 import { MAX_SEEN_VALUES, StateCache } from './state-cache.js';
@@ -35,9 +35,9 @@ describe('event-time TTL', () => {
     const { state, clock } = testCache();
     state.apply(cloudTrailEvent('iam:CreateRole', { requestParameters: { roleName: 'ci' } }));
     clock.now = T0 + TTL;
-    expect(state.role('ci')?.name).toBe('ci');
+    expect(state.role(ACCOUNT, 'ci')?.name).toBe('ci');
     clock.now = T0 + TTL + 1;
-    expect(state.role('ci')).toBeUndefined();
+    expect(state.role(ACCOUNT, 'ci')).toBeUndefined();
   });
 
   it('starts the TTL at the event time even before the pipeline clock has moved', () => {
@@ -135,14 +135,14 @@ describe('snapshot', () => {
     expect(restored.calculatedBytes).toBe(state.calculatedBytes);
     expect(restored.instance('i-1')).toEqual(state.instance('i-1'));
     expect(restored.securityGroup('sg-1')).toEqual(state.securityGroup('sg-1'));
-    expect(restored.role('gpu-role')).toEqual({
+    expect(restored.role(ACCOUNT, 'gpu-role')).toEqual({
       name: 'gpu-role',
       arn: null,
       account: '123456789012',
       policies: ['all'],
       admin: true,
     });
-    expect(restored.instanceProfileRoles('gpu')).toEqual(['gpu-role']);
+    expect(restored.instanceProfileRoles(ACCOUNT, 'gpu')).toEqual(['gpu-role']);
     expect(restored.accessKey('ASIASWJRT64Z7ZLFLJNI')).toEqual(state.accessKey('ASIASWJRT64Z7ZLFLJNI'));
     expect(restored.firstSeen('ip', 'alice', '203.0.113.7')).toBe(false);
     expect(Object.getPrototypeOf(restored.instance('i-1'))).toBe(Object.prototype);
@@ -252,6 +252,6 @@ describe('hostile input', () => {
     expect(state.instance('i-x')?.tags).toEqual(JSON.parse('{"__proto__":"p"}'));
     expect(Object.getPrototypeOf(state.instance('i-x')?.tags)).toBe(Object.prototype);
     expect(state.securityGroup('sg-x')).toBeUndefined(); // deleted again by ec2:DeleteSecurityGroup
-    expect(state.role('r')).toMatchObject({ policies: [], admin: false }); // re-created as a stub by PutRolePolicy, then its policy deleted
+    expect(state.role(ACCOUNT, 'r')).toMatchObject({ policies: [], admin: false }); // re-created as a stub by PutRolePolicy, then its policy deleted
   });
 });

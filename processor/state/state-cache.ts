@@ -4,7 +4,7 @@ import type { AccessKeyFact, InstanceFact, RoleFact, SecurityGroupFact } from '.
 import { learnSigningKey } from './learn-access-keys.js';
 import { LEARNERS } from './learners.js';
 import type { StateOptions } from './options.js';
-import { arnName, field, items, text } from './record-fields.js';
+import { accountScoped, arnName, field, items, text } from './record-fields.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
 /** Values remembered per firstSeen subject; the least recently seen is dropped beyond this. */
@@ -62,13 +62,14 @@ export class StateCache {
     return this.store.get('sg', arnName(id));
   }
 
-  role(nameOrArn: string): RoleFact | undefined {
-    return this.store.get('role', arnName(nameOrArn))?.fact;
+  /** The role of `account` by name, or by ARN (whose own account then wins). */
+  role(account: string | null, nameOrArn: string): RoleFact | undefined {
+    return this.store.get('role', accountScoped(account, nameOrArn))?.fact;
   }
 
-  /** Role names in the instance profile (by name or ARN), [] if unknown. */
-  instanceProfileRoles(profileNameOrArn: string): string[] {
-    return this.store.get('profile', arnName(profileNameOrArn))?.roles ?? [];
+  /** Role names in the instance profile of `account` (by name or ARN), [] if unknown. */
+  instanceProfileRoles(account: string | null, profileNameOrArn: string): string[] {
+    return this.store.get('profile', accountScoped(account, profileNameOrArn))?.roles ?? [];
   }
 
   accessKey(accessKeyId: string): AccessKeyFact | undefined {

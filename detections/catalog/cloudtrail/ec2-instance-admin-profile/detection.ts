@@ -77,8 +77,8 @@ function adminProfileOf(
 ): AdminProfile | undefined {
   const profile = instanceProfileOf(event);
   if (profile === null) return undefined;
-  const roles = state.instanceProfileRoles(profile);
-  const adminRoles = roles.filter((role) => state.role(role)?.admin === true);
+  const roles = state.instanceProfileRoles(event.account, profile);
+  const adminRoles = roles.filter((role) => state.role(event.account, role)?.admin === true);
   const matchedByName = [profile, lastPathSegment(profile), ...roles].some((name) => adminNames.test(name));
   return adminRoles.length > 0 || matchedByName ? { profile, roles, adminRoles, matchedByName } : undefined;
 }
