@@ -10,9 +10,13 @@ import { detection as guarddutyDetectorDisabled } from './guardduty-detector-dis
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as resourcePolicyOpened } from './resource-policy-opened/detection.js';
+import { detection as s3BucketAclOpened } from './s3-bucket-acl-opened/detection.js';
+import { detection as s3PublicAccessBlockRemoved } from './s3-public-access-block-removed/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+import { detection as snapshotOrImageShared } from './snapshot-or-image-shared/detection.js';
 
 const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
   detection,
@@ -35,4 +39,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   signinPasswordSpraying,
   cloudtrailLoggingTampered,
   guarddutyDetectorDisabled,
+  snapshotOrImageShared,
+  resourcePolicyOpened,
+  s3BucketAclOpened,
+  s3PublicAccessBlockRemoved,
 ].map(entry);
