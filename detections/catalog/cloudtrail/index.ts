@@ -14,12 +14,15 @@ import { detection as resourcePolicyOpened } from './resource-policy-opened/dete
 import { detection as s3BatchObjectDeletion } from './s3-batch-object-deletion/detection.js';
 import { detection as s3BucketAclOpened } from './s3-bucket-acl-opened/detection.js';
 import { detection as s3BucketDeleted } from './s3-bucket-deleted/detection.js';
+import { detection as s3BucketSafeguardsDisabled } from './s3-bucket-safeguards-disabled/detection.js';
+import { detection as s3LifecycleShortExpiration } from './s3-lifecycle-short-expiration/detection.js';
 import { detection as s3ObjectCopiedToExternalAccount } from './s3-object-copied-to-external-account/detection.js';
 import { detection as s3ObjectDeletionBurst } from './s3-object-deletion-burst/detection.js';
 import { detection as s3ObjectEncryptedWithExternalKmsKey } from './s3-object-encrypted-with-external-kms-key/detection.js';
 import { detection as s3ObjectsEncryptedWithCustomerKey } from './s3-objects-encrypted-with-customer-key/detection.js';
 import { detection as s3PublicAccessBlockRemoved } from './s3-public-access-block-removed/detection.js';
 import { detection as s3RansomNoteUploaded } from './s3-ransom-note-uploaded/detection.js';
+import { detection as s3ReplicationToExternalAccount } from './s3-replication-to-external-account/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
@@ -57,4 +60,7 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   s3ObjectDeletionBurst,
   s3BatchObjectDeletion,
   s3BucketDeleted,
+  s3BucketSafeguardsDisabled,
+  s3LifecycleShortExpiration,
+  s3ReplicationToExternalAccount,
 ].map(entry);
