@@ -10,6 +10,18 @@ import { detection as guarddutyDetectorDisabled } from './guardduty-detector-dis
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as rdsActivityStreamStopped } from './rds-activity-stream-stopped/detection.js';
+import { detection as rdsBackupDeleted } from './rds-backup-deleted/detection.js';
+import { detection as rdsDatabaseDeleted } from './rds-database-deleted/detection.js';
+import { detection as rdsDatabaseRebooted } from './rds-database-rebooted/detection.js';
+import { detection as rdsDeletionProtectionDisabled } from './rds-deletion-protection-disabled/detection.js';
+import { detection as rdsIamRoleAdded } from './rds-iam-role-added/detection.js';
+import { detection as rdsInstanceMadePublic } from './rds-instance-made-public/detection.js';
+import { detection as rdsManualSnapshotCreated } from './rds-manual-snapshot-created/detection.js';
+import { detection as rdsMasterPasswordChanged } from './rds-master-password-changed/detection.js';
+import { detection as rdsSecurityGroupIngressAuthorized } from './rds-security-group-ingress-authorized/detection.js';
+import { detection as rdsSnapshotEnumeration } from './rds-snapshot-enumeration/detection.js';
+import { detection as rdsSnapshotExported } from './rds-snapshot-exported/detection.js';
 import { detection as resourcePolicyOpened } from './resource-policy-opened/detection.js';
 import { detection as s3BatchObjectDeletion } from './s3-batch-object-deletion/detection.js';
 import { detection as s3BucketAclOpened } from './s3-bucket-acl-opened/detection.js';
@@ -26,6 +38,7 @@ import { detection as s3ReplicationToExternalAccount } from './s3-replication-to
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+import { detection as snapshotCopiedCrossRegion } from './snapshot-copied-cross-region/detection.js';
 import { detection as snapshotOrImageShared } from './snapshot-or-image-shared/detection.js';
 
 const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
@@ -63,4 +76,17 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   s3BucketSafeguardsDisabled,
   s3LifecycleShortExpiration,
   s3ReplicationToExternalAccount,
+  rdsInstanceMadePublic,
+  rdsDeletionProtectionDisabled,
+  rdsMasterPasswordChanged,
+  rdsBackupDeleted,
+  rdsDatabaseDeleted,
+  rdsIamRoleAdded,
+  rdsDatabaseRebooted,
+  rdsManualSnapshotCreated,
+  rdsSnapshotEnumeration,
+  rdsSnapshotExported,
+  rdsActivityStreamStopped,
+  rdsSecurityGroupIngressAuthorized,
+  snapshotCopiedCrossRegion,
 ].map(entry);

@@ -121,8 +121,11 @@ function hasWildcardAccount(arn: string): boolean {
   return (arn.split(':')[4] ?? '*').includes('*');
 }
 
-/** A CIDR with prefix length 0 (`0.0.0.0/0`, `::/0`) covers every address. */
-function isWholeInternet(cidr: string): boolean {
+/**
+ * A CIDR with prefix length 0 covers every address, whatever the address is written as (`0.0.0.0/0`, `::/0`,
+ * `10.0.0.0/00`).
+ */
+export function isWholeInternet(cidr: string): boolean {
   const prefix = cidr.split('/')[1];
   return prefix !== undefined && prefix.trim() !== '' && Number(prefix) === 0;
 }
