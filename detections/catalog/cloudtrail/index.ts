@@ -1,15 +1,27 @@
 import type { CatalogEntry } from '../entry.js';
+import { detection as backupProtectionRemoved } from './backup-protection-removed/detection.js';
+import { detection as bedrockModelAccessEnabled } from './bedrock-model-access-enabled/detection.js';
+import { detection as bedrockModelInvokedByUnusualPrincipal } from './bedrock-model-invoked-by-unusual-principal/detection.js';
 import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
+import { detection as codebuildProjectMadePublic } from './codebuild-project-made-public/detection.js';
+import { detection as ec2AmiDeregistered } from './ec2-ami-deregistered/detection.js';
+import { detection as ec2EbsDefaultEncryptionChanged } from './ec2-ebs-default-encryption-changed/detection.js';
+import { detection as ec2ImageExported } from './ec2-image-exported/detection.js';
 import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
 import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
 import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
 import { detection as ec2InstanceUnapprovedType } from './ec2-instance-unapproved-type/detection.js';
 import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
 import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
+import { detection as ec2SharedSnapshotCopiedExternally } from './ec2-shared-snapshot-copied-externally/detection.js';
+import { detection as ecrImageChangedByUnapprovedPrincipal } from './ecr-image-changed-by-unapproved-principal/detection.js';
 import { detection as guarddutyDetectorDisabled } from './guardduty-detector-disabled/detection.js';
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as kmsGrantToExternalPrincipal } from './kms-grant-to-external-principal/detection.js';
+import { detection as kmsKeyDisabledOrDeleted } from './kms-key-disabled-or-deleted/detection.js';
+import { detection as kmsKeyMaterialImported } from './kms-key-material-imported/detection.js';
 import { detection as rdsActivityStreamStopped } from './rds-activity-stream-stopped/detection.js';
 import { detection as rdsBackupDeleted } from './rds-backup-deleted/detection.js';
 import { detection as rdsDatabaseDeleted } from './rds-database-deleted/detection.js';
@@ -89,4 +101,16 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   rdsActivityStreamStopped,
   rdsSecurityGroupIngressAuthorized,
   snapshotCopiedCrossRegion,
+  ec2SharedSnapshotCopiedExternally,
+  ec2ImageExported,
+  codebuildProjectMadePublic,
+  kmsGrantToExternalPrincipal,
+  kmsKeyDisabledOrDeleted,
+  kmsKeyMaterialImported,
+  ec2EbsDefaultEncryptionChanged,
+  ec2AmiDeregistered,
+  backupProtectionRemoved,
+  bedrockModelInvokedByUnusualPrincipal,
+  bedrockModelAccessEnabled,
+  ecrImageChangedByUnapprovedPrincipal,
 ].map(entry);
