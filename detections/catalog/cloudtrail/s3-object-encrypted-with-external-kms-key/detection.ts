@@ -26,6 +26,7 @@ export const detection = cloudTrailRule({
     'your organization.',
   settings: (read) => ({ trusted: read.accountIds('trustedAccounts', []) }),
   actions: ['s3:PutObject', 's3:CopyObject', 's3:CreateMultipartUpload'],
+  rawContains: ['x-amz-server-side-encryption-aws-kms-key-id'],
   match: (event, { trusted }) => {
     const keyArn = text(request(event, 'x-amz-server-side-encryption-aws-kms-key-id'));
     const keyAccount = keyArn?.startsWith('arn:') ? keyArn.split(':')[4] : undefined;

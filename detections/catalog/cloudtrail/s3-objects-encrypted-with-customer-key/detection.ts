@@ -20,10 +20,11 @@ export const detection = cloudTrailBurst({
   remediation:
     'Stop the principal at once (deactivate its keys: `aws iam update-access-key --status Inactive`; roles: ' +
     'revoke active sessions), then restore the previous object versions (`aws s3api list-object-versions`, copy ' +
-    'the version before the SSE-C rewrite back). Block it for good: since April 2026 new buckets reject SSE-C by ' +
-    'default; for older buckets set the bucket encryption configuration to block SSE-C (`BlockedEncryptionTypes`) ' +
-    'or deny s3:PutObject when `s3:x-amz-server-side-encryption-customer-algorithm` is present.',
+    'the version before the SSE-C rewrite back). Block SSE-C where nobody uses it: a bucket policy denying ' +
+    's3:PutObject when the `s3:x-amz-server-side-encryption-customer-algorithm` condition key is present ' +
+    '(`"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}`).',
   actions: ['s3:CopyObject'],
+  rawContains: ['x-amz-server-side-encryption-customer-algorithm'],
   include: (event) => {
     const source = copySource(event);
     return (
@@ -45,7 +46,7 @@ export const detection = cloudTrailBurst({
       title: `${burst.values.length} objects of S3 bucket ${bucket} re-encrypted with a customer-provided key by ${who}`,
       description:
         `${who} copied ${burst.values.length} objects of s3://${bucket} onto themselves with SSE-C within ` +
-        `${burst.windowMinutes} minutes (${burst.values.slice(0, 5).join(', ')}${burst.values.length > 5 ? ', ...' : ''}). ` +
+        `${burst.windowMinutes} minute${burst.windowMinutes === 1 ? '' : 's'} (${burst.values.slice(0, 5).join(', ')}${burst.values.length > 5 ? ', ...' : ''}). ` +
         'Unless this is a planned re-encryption, treat it as ransomware in progress.',
       resources: [{ type: 'AWS::S3::Bucket', id: `arn:aws:s3:::${bucket}`, account: account ?? null }],
       context: { bucket: bucket ?? '', objects: String(burst.values.length) },
