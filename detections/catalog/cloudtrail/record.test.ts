@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testEvent } from '../../../test/events.js';
-import { at, cloudTrailRecord, integer, items, request, tagRecord, text } from './record.js';
+import { at, cloudTrailRecord, integer, items, request, succeeded, tagRecord, text } from './record.js';
 
 describe('CloudTrail record readers', () => {
   it('read nested values and return undefined for missing or non-object steps', () => {
@@ -47,5 +47,10 @@ describe('CloudTrail record readers', () => {
     const tags = tagRecord(JSON.parse('[{"key":"__proto__","value":"x"}]'));
     expect(Object.keys(tags)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('counts a call as succeeded when it has no error code, or an empty one as some exports write', () => {
+    const call = (errorCode: string | null) => testEvent({ id: 'e', time: 0, errorCode });
+    expect([null, '', 'AccessDenied'].map((code) => succeeded(call(code)))).toEqual([true, true, false]);
   });
 });

@@ -71,7 +71,10 @@ export function tagRecord(list: readonly JsonValue[]): Record<string, string> {
   return tags;
 }
 
-/** A call that AWS rejected (AccessDenied, validation errors...) changed nothing. */
+/**
+ * A call that AWS rejected (AccessDenied, validation errors...) changed nothing. Some exports write an empty
+ * `errorCode` on successful calls; an empty code is no error.
+ */
 export function succeeded(event: SecurityEvent): boolean {
-  return event.errorCode === null;
+  return event.errorCode === null || event.errorCode === '';
 }

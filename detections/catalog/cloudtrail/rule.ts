@@ -65,7 +65,7 @@ export function cloudTrailRule<S = undefined>(rule: CloudTrailRule<S>): Detectio
 }
 
 function toFinding(detection: Detection, event: SecurityEvent, match: RuleMatch) {
-  const refused = event.errorCode !== null;
+  const refused = !succeeded(event);
   return buildFinding(detection, {
     key: match.key,
     trigger: event,
@@ -87,7 +87,7 @@ export function callContext(event: SecurityEvent): Record<string, string> {
     userAgent: event.userAgent ?? '',
     region: event.region ?? '',
   };
-  if (event.errorCode !== null) context.errorCode = event.errorCode;
+  if (!succeeded(event)) context.errorCode = event.errorCode ?? '';
   return context;
 }
 

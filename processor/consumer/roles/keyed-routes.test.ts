@@ -64,6 +64,8 @@ describe('KeyedRoutes over the stateful catalog', () => {
       'ec2-large-instance-burst',
       'flowlog-port-scan',
       'guardduty-instance-compromise-credential-use',
+      's3-object-deletion-burst',
+      's3-objects-encrypted-with-customer-key',
       'signin-console-brute-force',
       'signin-password-spraying',
     ]);
