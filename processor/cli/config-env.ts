@@ -63,7 +63,10 @@ export function applyEnvOverrides(
   return applied;
 }
 
-function resolve(node: SchemaNode | undefined, segment: string): { key: string | number; node: SchemaNode } | undefined {
+function resolve(
+  node: SchemaNode | undefined,
+  segment: string,
+): { key: string | number; node: SchemaNode } | undefined {
   if (!node || segment === '') return undefined;
   for (const branch of [node, ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) {
     const wanted = normalize(segment);

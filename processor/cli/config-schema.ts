@@ -29,7 +29,10 @@ const duration = z
   })
   .meta({ description: 'milliseconds, or a number with a unit: ms, s, m, h, d', examples: ['10s', '5m'] });
 
-const nonEmpty = z.string({ error: 'expected a non-empty string' }).trim().min(1, 'expected a non-empty string');
+const nonEmpty = z
+  .string({ error: 'expected a non-empty string' })
+  .trim()
+  .min(1, 'expected a non-empty string');
 const strings = z.array(z.string(), { error: 'expected a list of strings' });
 const positiveInteger = z
   .number({ error: 'expected a positive integer' })
@@ -89,7 +92,10 @@ const allowList = z
       principals: strings.optional().meta({ description: 'Globs: arn:aws:iam::*:role/ci-*' }),
       cidrs: strings.optional(),
       tags: z.record(z.string(), z.string({ error: 'expected a string' })).optional(),
-      expires: z.string().optional().meta({ description: 'ISO 8601 date or time; compared with event time.' }),
+      expires: z
+        .string()
+        .optional()
+        .meta({ description: 'ISO 8601 date or time; compared with event time.' }),
     }),
     { error: 'expected a list of allow rules' },
   )
@@ -107,7 +113,9 @@ const sns = z.strictObject({
   teams: z
     .record(z.string(), z.strictObject({ team: nonEmpty, topicArn: z.string().optional() }))
     .default({})
-    .meta({ description: "Owning team by account id; the team's own topic gets that account's findings too." }),
+    .meta({
+      description: "Owning team by account id; the team's own topic gets that account's findings too.",
+    }),
   endpoint: z.string().optional(),
 });
 
@@ -189,7 +197,11 @@ const consumer = z
   })
   .superRefine((section, context) => {
     if (section.keyedStream?.stream === section.stream)
-      context.addIssue({ code: 'custom', path: ['keyedStream', 'stream'], message: 'must differ from consumer.stream' });
+      context.addIssue({
+        code: 'custom',
+        path: ['keyedStream', 'stream'],
+        message: 'must differ from consumer.stream',
+      });
     if (section.keyedStream?.leaseTable === section.leaseTable)
       context.addIssue({
         code: 'custom',

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig, readConfigDocument, redactSecrets, REDACTED } from './config.js';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfig,
+  parseConfig,
+  REDACTED,
+  readConfigDocument,
+  redactSecrets,
+} from './config.js';
 import { formatJsonSchema } from './schema-command.js';
 
 /** The message of the ConfigError `run` throws. */
@@ -143,7 +151,10 @@ sinks:
           notify: 'arn:aws:sns:eu-west-1:111122223333:notify',
         },
         teams: {
-          '444455556666': { team: 'payments', topicArn: 'arn:aws:sns:eu-west-1:444455556666:payments-security' },
+          '444455556666': {
+            team: 'payments',
+            topicArn: 'arn:aws:sns:eu-west-1:444455556666:payments-security',
+          },
         },
       },
       timestream: { region: 'eu-west-1', database: 'shardwatch', table: 'findings' },
@@ -167,7 +178,10 @@ sinks:
     ['allowList: [{ reason: r, cidrs: 10.0.0.0/8 }]', 'allowList[0].cidrs: expected a list of strings'],
     ['latenes: 5m', 'latenes: unknown setting'],
     ['[1, 2]', '(root): expected a mapping'],
-    ['sinks: { timestream: { region: eu-west-1, table: findings } }', 'sinks.timestream.database: expected a non-empty string'],
+    [
+      'sinks: { timestream: { region: eu-west-1, table: findings } }',
+      'sinks.timestream.database: expected a non-empty string',
+    ],
     [
       'sinks: { influxdb: { url: "http://x", apiVersion: 3 } }',
       'sinks.influxdb.apiVersion: expected apiVersion 1 (InfluxDB 1.x) or 2 (2.x, Timestream for InfluxDB)',
@@ -176,15 +190,33 @@ sinks:
       'sinks: { influxdb: { url: "http://x", apiVersion: 2, org: o, bucket: b } }',
       'sinks.influxdb.tokenEnv: expected exactly one of token and tokenEnv',
     ],
-    ['sinks: { sns: { region: eu-west-1, teams: { "1": { topicArn: x } } } }', 'sinks.sns.teams.1.team: expected a non-empty string'],
+    [
+      'sinks: { sns: { region: eu-west-1, teams: { "1": { topicArn: x } } } }',
+      'sinks.sns.teams.1.team: expected a non-empty string',
+    ],
     ['consumer: { leaseTable: t }', 'consumer.stream: expected a non-empty string'],
-    ['consumer: { stream: s, leaseTable: t, initialPosition: AT_TIMESTAMP }', 'consumer.initialPosition: expected TRIM_HORIZON or LATEST'],
-    ['consumer: { stream: s, leaseTable: t, failover: 10 minutes }', 'consumer.failover: expected a duration like 10s, 5m or 1h, got "10 minutes"'],
+    [
+      'consumer: { stream: s, leaseTable: t, initialPosition: AT_TIMESTAMP }',
+      'consumer.initialPosition: expected TRIM_HORIZON or LATEST',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, failover: 10 minutes }',
+      'consumer.failover: expected a duration like 10s, 5m or 1h, got "10 minutes"',
+    ],
     ['consumer: { stream: s, leaseTable: t, failover: 0 }', 'consumer.failover: expected a duration above 0'],
-    ['consumer: { stream: s, leaseTable: t, endpoints: [] }', 'consumer.endpoints: Invalid input: expected object, received array'],
+    [
+      'consumer: { stream: s, leaseTable: t, endpoints: [] }',
+      'consumer.endpoints: Invalid input: expected object, received array',
+    ],
     ['consumer: { stream: s, leaseTable: t, fanOut: yes please }', 'consumer.fanOut: expected true or false'],
-    ['consumer: { stream: s, leaseTable: t, healthPort: 70000 }', 'consumer.healthPort: expected a port number 0–65535'],
-    ['consumer: { stream: s, leaseTable: t, keyedStream: { stream: k } }', 'consumer.keyedStream.leaseTable: expected a non-empty string'],
+    [
+      'consumer: { stream: s, leaseTable: t, healthPort: 70000 }',
+      'consumer.healthPort: expected a port number 0–65535',
+    ],
+    [
+      'consumer: { stream: s, leaseTable: t, keyedStream: { stream: k } }',
+      'consumer.keyedStream.leaseTable: expected a non-empty string',
+    ],
     [
       'consumer: { stream: s, leaseTable: t, keyedStream: { stream: s, leaseTable: k } }',
       'consumer.keyedStream.stream: must differ from consumer.stream',
@@ -270,7 +302,9 @@ describe('environment overrides', () => {
 
   it('name the variable when its value is bad, and refuse a variable that names no setting', () => {
     expect(
-      errorOf(() => load({ SHARDWATCH_CONSUMER__FAILOVER: '10 minutes' }, 'consumer: { stream: s, leaseTable: t }')),
+      errorOf(() =>
+        load({ SHARDWATCH_CONSUMER__FAILOVER: '10 minutes' }, 'consumer: { stream: s, leaseTable: t }'),
+      ),
     ).toBe(
       'SHARDWATCH_CONFIG: consumer.failover (SHARDWATCH_CONSUMER__FAILOVER): expected a duration like 10s, 5m or 1h, got "10 minutes"',
     );
@@ -297,7 +331,9 @@ describe('secrets', () => {
   });
 
   it('never appear in an error', () => {
-    const message = errorOf(() => loadConfig(undefined, { ...env, SHARDWATCH_SINKS__INFLUXDB__TOKEN_ENV: 'X' }));
+    const message = errorOf(() =>
+      loadConfig(undefined, { ...env, SHARDWATCH_SINKS__INFLUXDB__TOKEN_ENV: 'X' }),
+    );
     expect(message).toBe(
       'defaults: sinks.influxdb.tokenEnv (SHARDWATCH_SINKS__INFLUXDB__TOKEN_ENV): expected exactly one of token and tokenEnv',
     );

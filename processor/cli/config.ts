@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { applyEnvOverrides, CONFIG_DOCUMENT_VARIABLE, type EnvOverride, UnknownSettingError } from './config-env.js';
+import {
+  applyEnvOverrides,
+  CONFIG_DOCUMENT_VARIABLE,
+  type EnvOverride,
+  UnknownSettingError,
+} from './config-env.js';
 import { configJsonSchema, configSchema, type ShardwatchConfig } from './config-schema.js';
 
 export type {
@@ -134,7 +139,9 @@ function parseDocument(text: string, origin: string): Record<string, unknown> {
   try {
     document = parse(text) ?? {};
   } catch (error) {
-    throw new ConfigError(origin, [{ path: '(file)', message: (error as Error).message.split('\n')[0] ?? '' }]);
+    throw new ConfigError(origin, [
+      { path: '(file)', message: (error as Error).message.split('\n')[0] ?? '' },
+    ]);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document))
     throw new ConfigError(origin, [{ path: '(root)', message: 'expected a mapping' }]);
@@ -156,6 +163,8 @@ function describeIssue(issue: z.core.$ZodIssue, fromEnv: Map<string, string>): C
 function formatPath(path: PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .map((key, index) =>
+      typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`,
+    )
     .join('');
 }

@@ -17,7 +17,9 @@ const before: HealthSnapshot = {
   workerId: 'task-1',
   stream: 'security-events',
   watermark: Number.NEGATIVE_INFINITY,
-  shards: [{ shardId: 'shardId-000000000000', millisBehindLatest: 4000, records: 10, outstanding: 0, idle: false }],
+  shards: [
+    { shardId: 'shardId-000000000000', millisBehindLatest: 4000, records: 10, outstanding: 0, idle: false },
+  ],
   sinks: { jsonl: sink(5, 0, true), sns: sink(5, 1, true) },
   events: { bySource: { cloudtrail: 100, guardduty: 2, flowlog: 0 }, late: 0 },
   findings: { 'iam-user-created': 4 },
@@ -71,9 +73,16 @@ describe('emfRecord', () => {
 
   it('counts from zero in the first record, and leaves the lag out while no shard is held', () => {
     const record = emfRecord({ ...before, shards: [] }, undefined, 'Shardwatch', 0);
-    expect(record).toMatchObject({ ShardsLeased: 0, Events: 102, Findings: 4, DeadLetters: 2, RejectedFindings: 1 });
+    expect(record).toMatchObject({
+      ShardsLeased: 0,
+      Events: 102,
+      Findings: 4,
+      DeadLetters: 2,
+      RejectedFindings: 1,
+    });
     expect(record).not.toHaveProperty('MaxMillisBehindLatest');
-    const [directive] = (record._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics;
+    const [directive] = (record._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] })
+      .CloudWatchMetrics;
     expect(directive?.Metrics.map((metric) => metric.Name)).not.toContain('MaxMillisBehindLatest');
   });
 });

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { LOG_LEVELS, type LogLevel } from './config-schema.js';
 
 /**

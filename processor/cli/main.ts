@@ -58,7 +58,9 @@ program
 
 program
   .command('validate')
-  .description('Check a config (file, SHARDWATCH_CONFIG and SHARDWATCH_* overrides) against the detection catalog')
+  .description(
+    'Check a config (file, SHARDWATCH_CONFIG and SHARDWATCH_* overrides) against the detection catalog',
+  )
   .option('-c, --config <file>', 'shardwatch.yaml; default: the YAML in SHARDWATCH_CONFIG')
   .option('--print', 'print the effective config (after environment overrides, secrets redacted) as YAML')
   .action((options) => {

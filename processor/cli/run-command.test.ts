@@ -143,7 +143,12 @@ ${extra}`,
       const { code, findings, stderr, lease } = await run.stop();
 
       expect(code).toBe(0);
-      const events = logLines(stderr).map(({ event, shard, reason, level }) => ({ event, shard, reason, level }));
+      const events = logLines(stderr).map(({ event, shard, reason, level }) => ({
+        event,
+        shard,
+        reason,
+        level,
+      }));
       expect(events).toEqual([
         { event: 'config_loaded', level: 'info' },
         { event: 'lease_acquired', shard: 'shardId-000000000000', level: 'info' },

@@ -22,8 +22,8 @@ import {
   validateConfig,
 } from './config.js';
 import { enabledDetections } from './detections.js';
-import { type HealthServer, type HealthSnapshot, startHealthServer } from './health-server.js';
 import { startEmfReporter } from './emf-metrics.js';
+import { type HealthServer, type HealthSnapshot, startHealthServer } from './health-server.js';
 import { createLogger } from './logger.js';
 
 export interface RunCommandOptions {
@@ -149,7 +149,10 @@ export async function runCommand(
   try {
     if (consumer.healthPort !== undefined) {
       health = await startHealthServer({ port: consumer.healthPort, snapshot });
-      log.info({ event: 'health_listening', url: health.url }, `health and metrics on ${health.url}/healthz and /metrics`);
+      log.info(
+        { event: 'health_listening', url: health.url },
+        `health and metrics on ${health.url}/healthz and /metrics`,
+      );
     }
     await worker.start();
     log.info({ event: 'started', stream: workerOptions.streamName }, `consuming ${workerOptions.streamName}`);

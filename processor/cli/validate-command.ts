@@ -1,8 +1,8 @@
+import { stringify } from 'yaml';
 import { catalog } from '../../detections/catalog/index.js';
 import { InvalidAllowRuleError, suppress } from '../../detections/operators/index.js';
 import { WatermarkClock } from '../pipeline/watermarks.js';
 import { StateCache } from '../state/index.js';
-import { stringify } from 'yaml';
 import { ConfigError, readConfigDocument, redactSecrets, validateConfig } from './config.js';
 import { enabledDetections } from './detections.js';
 
@@ -50,7 +50,9 @@ export function validateCommand(options: { config?: string; print?: boolean }): 
       return 2;
     }
     if (options.print) process.stdout.write(stringify(redactSecrets(loaded.document)));
-    process.stderr.write(`${origin}: ok (${known.size} detections, ${config.allowList.length} allow rules)\n`);
+    process.stderr.write(
+      `${origin}: ok (${known.size} detections, ${config.allowList.length} allow rules)\n`,
+    );
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -299,8 +299,22 @@ describe('LeaseCoordinator', () => {
       { worker: 'a', event: 'lease_acquired', shard: keys[1], previousOwner: null, msg: 'lease acquired' },
       { worker: 'b', event: 'lease_acquired', shard: stolen, previousOwner: 'a', msg: 'lease acquired' },
       { worker: 'a', event: 'lease_lost', shard: stolen, reason: 'taken', msg: 'lease lost' },
-      { worker: 'b', event: 'lease_released', shard: stolen, reason: 'shard_end', evicted: true, msg: 'lease released' },
-      { worker: 'a', event: 'lease_released', shard: kept, reason: 'shutdown', evicted: true, msg: 'lease released' },
+      {
+        worker: 'b',
+        event: 'lease_released',
+        shard: stolen,
+        reason: 'shard_end',
+        evicted: true,
+        msg: 'lease released',
+      },
+      {
+        worker: 'a',
+        event: 'lease_released',
+        shard: kept,
+        reason: 'shutdown',
+        evicted: true,
+        msg: 'lease released',
+      },
     ]);
   });
 });

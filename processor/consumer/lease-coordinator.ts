@@ -145,7 +145,8 @@ export class LeaseCoordinator {
           } catch (error) {
             // The table is unreachable: keep working until our lease may have expired for others.
             const renewedAt = this.renewedAt.get(key);
-            if (renewedAt !== undefined && this.now() - renewedAt > this.failoverMs) this.lose(key, 'unrenewable');
+            if (renewedAt !== undefined && this.now() - renewedAt > this.failoverMs)
+              this.lose(key, 'unrenewable');
             else this.options.onError?.(error);
           }
         }),
