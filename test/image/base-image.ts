@@ -27,9 +27,13 @@ export function ensureBaseImage(): string {
   const dir = cacheDir('image');
   const tarball = join(dir, `node-base-${NODE_24}-bookworm.tar`);
   if (!existsSync(tarball)) buildBaseTarball(dir, tarball);
-  execFileSync('podman', ['--storage-driver', 'vfs', 'import', '--change', 'CMD ["node"]', tarball, BASE_IMAGE], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'podman',
+    ['--storage-driver', 'vfs', 'import', '--change', 'CMD ["node"]', tarball, BASE_IMAGE],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return BASE_IMAGE;
 }
 

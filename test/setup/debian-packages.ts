@@ -16,7 +16,9 @@ export class MissingCommandError extends Error {
 
 /** Whether `command` (a name, or a path) is an executable file, looking through `path` like a shell. */
 export function hasCommand(command: string, path: string): boolean {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).map((dir) => join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : path.split(delimiter).map((dir) => join(dir, command));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);
