@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -216,6 +216,9 @@ export class ShardwatchStack extends Stack {
         tokenEnv: 'INFLUX_TOKEN',
       };
       storeSecrets.INFLUX_TOKEN = ecs.Secret.fromSecretsManager(token);
+      new CfnOutput(this, 'InfluxDbEndpoint', { value: instance.attrEndpoint });
+      new CfnOutput(this, 'InfluxDbPasswordSecret', { value: password.secretArn });
+      new CfnOutput(this, 'InfluxDbTokenSecret', { value: token.secretArn });
       for (const secret of [password, token])
         Validations.of(secret).acknowledge({
           id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -310,7 +313,17 @@ export class ShardwatchStack extends Stack {
           `shardwatch ${service.role} writes findings`,
         );
 
-    new ShardwatchAlarms(this, 'Alarms', { services: this.services, key, email: settings.alarmEmail });
+    const alarms = new ShardwatchAlarms(this, 'Alarms', {
+      services: this.services,
+      key,
+      email: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'SourceStreamName', { value: this.sourceStream.streamName });
+    new CfnOutput(this, 'ClusterName', { value: cluster.clusterName });
+    new CfnOutput(this, 'ConfigParameter', { value: config.parameterName });
+    new CfnOutput(this, 'AlarmTopic', { value: alarms.topic.topicArn });
+    for (const tier of TIERS) new CfnOutput(this, `${tier}TopicArn`, { value: topics[tier].topicArn });
   }
 
   /**

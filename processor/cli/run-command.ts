@@ -79,12 +79,31 @@ export async function runCommand(
   const deadLetterPath =
     options.deadLetters ?? (options.out ? beside(options.out, 'dead-letters') : undefined);
   const deadLetterFile = deadLetterPath ? new JsonlFile<DeadLetter>(deadLetterPath) : undefined;
+  const rejectedFindings = new DeadLetterFile(
+    config.sinks.deadLetters ??
+      (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
+  );
   const delivery = new Delivery({
     sinks: [new JsonlSink(options.out ? { path: options.out } : { stream: process.stdout }), ...sinks],
-    deadLetters: new DeadLetterFile(
-      config.sinks.deadLetters ??
-        (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
-    ),
+    // Also one log line per rejected finding: in a container the file goes with the task.
+    deadLetters: {
+      write: (rejected) => {
+        for (const { finding, sink, reason, detail } of rejected)
+          log.warn(
+            {
+              event: 'finding_rejected',
+              sink,
+              reason,
+              detail,
+              findingId: finding.id,
+              detection: finding.detection,
+            },
+            'finding rejected',
+          );
+        return rejectedFindings.write(rejected);
+      },
+      close: () => rejectedFindings.close(),
+    },
     onSinkHealth: (sink, healthy) =>
       healthy
         ? log.info({ event: 'sink_healthy', sink }, 'sink healthy again')
@@ -113,7 +132,11 @@ export async function runCommand(
     horizonMs: consumer.horizonMs,
     onDeadLetter: (deadLetter) => {
       deadLetters += 1;
-      deadLetterFile?.write(deadLetter);
+      if (deadLetterFile) deadLetterFile.write(deadLetter);
+      else {
+        const { reason, origin, detail } = deadLetter;
+        log.warn({ event: 'dead_letter', reason, origin, detail }, 'record dead-lettered');
+      }
     },
     onError: (error, context) => log.error({ event: 'error', context, err: error }, `${context} failed`),
     log,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +95,7 @@ describe(`the container image (infra/Dockerfile on a local node:${NODE_24}-bookw
       ])
         expect(modules).not.toContain(dev);
       expect(readdirSync(join(mount, 'app', 'dist'))).toEqual(['detections', 'processor', 'schemas']);
+      expect(statSync(join(mount, 'app', 'out')).uid).toBe(1000); // rejected findings, written as node
     } finally {
       buildah(['rm', container]);
     }
@@ -104,6 +105,14 @@ describe(`the container image (infra/Dockerfile on a local node:${NODE_24}-bookw
     const client = kinesis.client();
     await createStream(client, STREAM, SHARDS.length);
     const lastBurst = new Map<string, string>();
+    const truncated = await client.send(
+      new PutRecordCommand({
+        StreamName: STREAM,
+        PartitionKey: 'bad',
+        ExplicitHashKey: '0',
+        Data: Buffer.from('{"eventVersion":'),
+      }),
+    );
     for (const { shardId, account, hashKey } of SHARDS) {
       const put = async (time: number, type: string, sequence: number) =>
         (
@@ -224,9 +233,18 @@ log: { emf: { interval: 1s } }
       expect(events.filter((event) => event === 'lease_acquired')).toHaveLength(2);
       expect(events.slice(-4)).toEqual(['stopping', 'lease_released', 'lease_released', 'stopped']);
       expect(logs.find((line) => line.event === 'stopping')).toMatchObject({ signal: 'SIGTERM' });
+      // No dead-letter file in a container: the undecodable record is a log line.
+      expect(logs.filter((line) => line.event === 'dead_letter')).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          reason: 'json_invalid',
+          origin: { source: 'kinesis', shard: SHARDS[0]?.shardId, sequenceNumber: truncated.SequenceNumber },
+        }),
+      ]);
       const emf = logs.filter((line) => line._aws !== undefined);
       expect(emf.length).toBeGreaterThan(0);
       expect(emf.at(-1)).toMatchObject({ Stream: STREAM, Role: 'all', ShardsLeased: 2, UnhealthySinks: 0 });
+      expect(emf.reduce((total, line) => total + (line.DeadLetters as number), 0)).toBe(1);
 
       const findings = output
         .stdout()
