@@ -238,7 +238,7 @@ log: { emf: { interval: 1s } }
         expect.objectContaining({
           level: 'warn',
           reason: 'json_invalid',
-          origin: { source: 'kinesis', shard: SHARDS[0]?.shardId, sequenceNumber: truncated.SequenceNumber },
+          origin: { input: SHARDS[0]?.shardId, offset: truncated.SequenceNumber },
         }),
       ]);
       const emf = logs.filter((line) => line._aws !== undefined);
