@@ -150,6 +150,7 @@ export class ShardwatchStack extends Stack {
     this.exampleSubscriptions(topics, key, settings);
 
     let store: DeployedResources['store'];
+    let timestreamTable: string | undefined;
     const storeSecrets: Record<string, ecs.Secret> = {};
     let influx: ec2.SecurityGroup | undefined;
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -185,6 +186,7 @@ export class ShardwatchStack extends Stack {
             'Timestream for LiveAnalytics is in maintenance mode (closed to new customers since 2025-06-20): this default serves accounts that use it; others deploy with -c store=influxdb.',
         });
       store = { kind: 'timestream', database: database.ref, table: table.attrName };
+      timestreamTable = table.attrArn;
     } else {
       influx = new ec2.SecurityGroup(this, 'InfluxDbSecurityGroup', { vpc, allowAllOutbound: false });
       const password = new secretsmanager.Secret(this, 'InfluxDbPassword', {
@@ -270,10 +272,7 @@ export class ShardwatchStack extends Stack {
     const sinkAccess = {
       topics: Object.values(topics),
       topicKey: key,
-      timestreamTable:
-        store.kind === 'timestream'
-          ? `arn:${this.partition}:timestream:${this.region}:${this.account}:database/${store.database}/table/${store.table}`
-          : undefined,
+      timestreamTable,
     };
     const serviceProps = {
       cluster,

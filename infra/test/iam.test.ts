@@ -140,6 +140,6 @@ describe('task roles', () => {
     expect(resources.PublishKeyedEvents).toMatch(/KeyedStream.*Arn/);
     expect(resources.PublishFindings).toMatch(/AlertTopic.*NotifyTopic.*LogTopic/);
     expect(resources.EncryptedTopics).toMatch(/FindingsKey.*Arn/);
-    expect(resources.WriteFindings).toMatch(/timestream.*database\/.*table\//);
+    expect(resources.WriteFindings).toMatch(/FindingsTable.*Arn/);
   });
 });
