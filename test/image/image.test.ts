@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -82,6 +82,8 @@ describe(`the container image (infra/Dockerfile on a local node:${NODE_24}-bookw
     try {
       const mount = buildah(['mount', container]).trim();
       const modules = readdirSync(join(mount, 'app', 'node_modules'));
+      const megabytes = execFileSync('du', ['-sm', join(mount, 'app', 'node_modules')], { encoding: 'utf8' });
+      report(`/app/node_modules: ${modules.length} top-level entries, ${megabytes.split('\t')[0]} MB`);
       expect(modules).toContain('@aws-sdk');
       expect(modules).toContain('zod');
       for (const dev of [
