@@ -179,6 +179,28 @@ describe('shardwatch replay (CLI)', () => {
     expect(stderr).toContain('allowList[0].cidrs[0]');
   });
 
+  it('prints the effective config with environment overrides, the secret redacted', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'processor/cli/main.ts', 'validate', '--print'],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          SHARDWATCH_CONFIG:
+            'sinks: { influxdb: { url: "http://influx:8086", apiVersion: 2, org: sec, bucket: f } }',
+          SHARDWATCH_SINKS__INFLUXDB__TOKEN: 'tok-3a9f1c',
+          SHARDWATCH_LATENESS: '2m',
+        },
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      'sinks:\n  influxdb:\n    url: http://influx:8086\n    apiVersion: 2\n    org: sec\n    bucket: f\n    token: "[redacted]"\nlateness: 2m\n',
+    );
+    expect(result.stderr).not.toContain('tok-3a9f1c');
+  });
+
   it('runs the fixtures of every catalog detection with `shardwatch test`', () => {
     const { code, stdout } = shardwatch('test');
     expect(code).toBe(0);

@@ -4,6 +4,7 @@ import { benchCommand } from './bench-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -31,7 +32,10 @@ program
   .description(
     'Consume the Kinesis stream of the config (leases and checkpoints in DynamoDB) until SIGTERM/SIGINT',
   )
-  .requiredOption('-c, --config <file>', 'shardwatch.yaml with a consumer section')
+  .option(
+    '-c, --config <file>',
+    'shardwatch.yaml with a consumer section; default: the YAML in SHARDWATCH_CONFIG. SHARDWATCH_<SECTION>__<KEY> variables override either',
+  )
   .option(
     '--role <role>',
     'all (decode, detect, deliver); ingest (source stream: single-event detections, re-publish to the keyed ' +
@@ -63,10 +67,20 @@ program
 
 program
   .command('validate')
-  .description('Check a config file against the detection catalog')
-  .requiredOption('-c, --config <file>', 'shardwatch.yaml')
+  .description(
+    'Check a config (file, SHARDWATCH_CONFIG and SHARDWATCH_* overrides) against the detection catalog',
+  )
+  .option('-c, --config <file>', 'shardwatch.yaml; default: the YAML in SHARDWATCH_CONFIG')
+  .option('--print', 'print the effective config (after environment overrides, secrets redacted) as YAML')
   .action((options) => {
     process.exitCode = validateCommand(options);
+  });
+
+program
+  .command('schema')
+  .description('Print the JSON Schema of shardwatch.yaml (for editors; docs/shardwatch.schema.json)')
+  .action(() => {
+    process.exitCode = schemaCommand();
   });
 
 program

@@ -15,6 +15,13 @@ import { LeaseTable } from '../consumer/lease-table.js';
 const CLI = ['--import', 'tsx', 'processor/cli/main.ts'];
 const ENV = { ...process.env, NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake' };
 const T0 = Date.UTC(2026, 10, 24, 9);
+
+/** The JSON log lines (pino) of a run's stderr. */
+const logLines = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 const ACCOUNT = '111122223333';
 
 function shardwatch(...args: string[]) {
@@ -39,11 +46,11 @@ describe('shardwatch run', () => {
     const unkeyed = write('unkeyed.yaml', 'consumer: { stream: s, leaseTable: t }\n');
     expect(shardwatch('run', '--config', unkeyed, '--role', 'detect')).toEqual({
       code: 2,
-      stderr: `shardwatch: ${unkeyed}.consumer.keyedStream: missing: role detect needs it\n`,
+      stderr: `shardwatch: ${unkeyed}: consumer.keyedStream: missing: role detect needs it\n`,
     });
     expect(shardwatch('run', '--config', config)).toEqual({
       code: 2,
-      stderr: `shardwatch: ${config}.consumer: missing: \`shardwatch run\` needs a consumer section\n`,
+      stderr: `shardwatch: ${config}: consumer: missing: \`shardwatch run\` needs a consumer section\n`,
     });
   }, 60_000);
 
@@ -136,7 +143,21 @@ ${extra}`,
       const { code, findings, stderr, lease } = await run.stop();
 
       expect(code).toBe(0);
-      expect(stderr).toContain('shardwatch: worker cli-worker (role all) consuming trail\n');
+      const events = logLines(stderr).map(({ event, shard, reason, level }) => ({
+        event,
+        shard,
+        reason,
+        level,
+      }));
+      expect(events).toEqual([
+        { event: 'config_loaded', level: 'info' },
+        { event: 'lease_acquired', shard: 'shardId-000000000000', level: 'info' },
+        { event: 'started', level: 'info' },
+        { event: 'stopping', level: 'info' },
+        { event: 'lease_released', shard: 'shardId-000000000000', reason: 'shutdown', level: 'info' },
+        { event: 'stopped', level: 'info' },
+      ]);
+      expect(logLines(stderr)[2]).toMatchObject({ role: 'all', workerId: 'cli-worker', stream: 'trail' });
       expect(summary(findings)).toEqual(expected);
       expect(lease?.checkpoint).toBe(lastBurst); // the later launch is inside the horizon: replayed by the next owner
       expect(lease?.leaseOwner).toBeNull();

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -12,13 +13,22 @@ import { SinkSetupError, sinksFromConfig } from '../sinks/from-config.js';
 import { JsonlFile } from '../sinks/jsonl-file.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
 import type { FindingSink } from '../sinks/sink.js';
-import { ConfigError, loadConfig, type ShardwatchConfig } from './config.js';
-import { type ConsumerConfig, loadConsumerConfig } from './consumer-config.js';
+import {
+  ConfigError,
+  type ConsumerConfig,
+  readConfigDocument,
+  redactSecrets,
+  type ShardwatchConfig,
+  validateConfig,
+} from './config.js';
 import { enabledDetections } from './detections.js';
+import { startEmfReporter } from './emf-metrics.js';
 import { type HealthServer, type HealthSnapshot, startHealthServer } from './health-server.js';
+import { createLogger } from './logger.js';
 
 export interface RunCommandOptions {
-  config: string;
+  /** shardwatch.yaml; without it, the YAML in SHARDWATCH_CONFIG (and SHARDWATCH_* overrides either way). */
+  config?: string;
   /** all (default) | ingest | detect (DESIGN.md §5). */
   role?: string;
   /** Findings as JSON Lines here (default stdout), besides the sinks the config enables. */
@@ -30,6 +40,7 @@ export interface RunCommandOptions {
 /**
  * `shardwatch run`: consumes the configured Kinesis stream until SIGTERM/SIGINT, then stops gracefully
  * (stop reading, flush sinks, checkpoint, release leases) and returns 0; 2 for usage or config errors.
+ * Logs are JSON lines on stderr.
  *
  *   process.exitCode = await runCommand({ config: 'shardwatch.yaml', out: 'out/findings.jsonl' });
  */
@@ -42,26 +53,61 @@ export async function runCommand(
   let config: ShardwatchConfig;
   let consumer: ConsumerConfig;
   let sinks: FindingSink[];
+  let document: Record<string, unknown>;
   try {
-    config = loadConfig(options.config);
-    consumer = loadConsumerConfig(options.config);
+    const loaded = readConfigDocument(options.config, process.env);
+    document = loaded.document;
+    config = validateConfig(loaded);
+    if (!config.consumer)
+      throw new ConfigError(loaded.origin, [
+        { path: 'consumer', message: 'missing: `shardwatch run` needs a consumer section' },
+      ]);
+    consumer = config.consumer;
     if (role !== 'all' && !consumer.keyedStream)
-      throw new ConfigError(`${options.config}.consumer.keyedStream`, `missing: role ${role} needs it`);
+      throw new ConfigError(loaded.origin, [
+        { path: 'consumer.keyedStream', message: `missing: role ${role} needs it` },
+      ]);
     sinks = sinksFromConfig(config.sinks, process.env);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`shardwatch: ${message}\n`);
     return error instanceof ConfigError || error instanceof SinkSetupError ? 2 : 1;
   }
+  const workerId = consumer.workerId ?? `${hostname()}-${process.pid}`;
+  const log = createLogger(config.log.level).child({ role, workerId });
+  log.info({ event: 'config_loaded', config: redactSecrets(document) }, 'config loaded');
   const deadLetterPath =
     options.deadLetters ?? (options.out ? beside(options.out, 'dead-letters') : undefined);
   const deadLetterFile = deadLetterPath ? new JsonlFile<DeadLetter>(deadLetterPath) : undefined;
+  const rejectedFindings = new DeadLetterFile(
+    config.sinks.deadLetters ??
+      (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
+  );
   const delivery = new Delivery({
     sinks: [new JsonlSink(options.out ? { path: options.out } : { stream: process.stdout }), ...sinks],
-    deadLetters: new DeadLetterFile(
-      config.sinks.deadLetters ??
-        (options.out ? beside(options.out, 'rejected') : 'out/rejected-findings.jsonl'),
-    ),
+    // Also one log line per rejected finding: in a container the file goes with the task.
+    deadLetters: {
+      write: (rejected) => {
+        for (const { finding, sink, reason, detail } of rejected)
+          log.warn(
+            {
+              event: 'finding_rejected',
+              sink,
+              reason,
+              detail,
+              findingId: finding.id,
+              detection: finding.detection,
+            },
+            'finding rejected',
+          );
+        return rejectedFindings.write(rejected);
+      },
+      close: () => rejectedFindings.close(),
+    },
+    onSinkHealth: (sink, healthy) =>
+      healthy
+        ? log.info({ event: 'sink_healthy', sink }, 'sink healthy again')
+        : log.warn({ event: 'sink_unhealthy', sink }, 'sink unhealthy'),
   });
   const { kinesis, dynamodb, subscriptions } = clients(consumer);
   let deadLetters = 0;
@@ -71,7 +117,7 @@ export async function runCommand(
     dynamodb,
     streamName: consumer.stream,
     leaseTableName: consumer.leaseTable,
-    workerId: consumer.workerId,
+    workerId,
     detections,
     params,
     allowRules: config.allowList,
@@ -86,9 +132,14 @@ export async function runCommand(
     horizonMs: consumer.horizonMs,
     onDeadLetter: (deadLetter) => {
       deadLetters += 1;
-      deadLetterFile?.write(deadLetter);
+      if (deadLetterFile) deadLetterFile.write(deadLetter);
+      else {
+        const { reason, origin, detail } = deadLetter;
+        log.warn({ event: 'dead_letter', reason, origin, detail }, 'record dead-lettered');
+      }
     },
-    onError: (error, context) => process.stderr.write(`shardwatch: ${context}: ${describe(error)}\n`),
+    onError: (error, context) => log.error({ event: 'error', context, err: error }, `${context} failed`),
+    log,
     ...(consumer.fanOut ? { fanOut: { consumerName: consumer.leaseTable, kinesis: subscriptions } } : {}),
   };
   const { options: workerOptions, publisher } = roleWorker(role, all, consumer.keyedStream);
@@ -97,7 +148,7 @@ export async function runCommand(
     const { counters } = worker.pipeline;
     return {
       role,
-      workerId: consumer.workerId,
+      workerId,
       stream: workerOptions.streamName,
       watermark: worker.watermark,
       shards: worker.shards(),
@@ -121,20 +172,25 @@ export async function runCommand(
   try {
     if (consumer.healthPort !== undefined) {
       health = await startHealthServer({ port: consumer.healthPort, snapshot });
-      process.stderr.write(`shardwatch: health and metrics on ${health.url}/healthz and /metrics\n`);
+      log.info(
+        { event: 'health_listening', url: health.url },
+        `health and metrics on ${health.url}/healthz and /metrics`,
+      );
     }
     await worker.start();
-    process.stderr.write(
-      `shardwatch: worker ${consumer.workerId} (role ${role}) consuming ${workerOptions.streamName}\n`,
-    );
-    await stopRequested;
-    process.stderr.write('shardwatch: stopping: flushing findings, checkpointing, releasing leases\n');
+    log.info({ event: 'started', stream: workerOptions.streamName }, `consuming ${workerOptions.streamName}`);
+    const { emf } = config.log;
+    const stopEmf = emf ? startEmfReporter({ log, ...emf, snapshot }) : undefined;
+    const [signal] = (await stopRequested) as [NodeJS.Signals];
+    log.info({ event: 'stopping', signal }, 'stopping: flushing findings, checkpointing, releasing leases');
+    stopEmf?.();
     await worker.stop();
     await delivery.close();
     await deadLetterFile?.close();
+    log.info({ event: 'stopped' }, 'stopped');
     return 0;
   } catch (error) {
-    process.stderr.write(`shardwatch: ${describe(error)}\n`);
+    log.error({ event: 'failed', err: error }, describe(error));
     return 1;
   } finally {
     await health?.close();

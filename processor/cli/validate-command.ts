@@ -1,17 +1,22 @@
+import { stringify } from 'yaml';
 import { catalog } from '../../detections/catalog/index.js';
 import { InvalidAllowRuleError, suppress } from '../../detections/operators/index.js';
 import { WatermarkClock } from '../pipeline/watermarks.js';
 import { StateCache } from '../state/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, readConfigDocument, redactSecrets, validateConfig } from './config.js';
 import { enabledDetections } from './detections.js';
 
 /**
- * `shardwatch validate --config f`: the config parses, names only known detections, each enabled
- * detection accepts its params (building its operator validates them), and the allow rules are valid.
+ * `shardwatch validate [--config f] [--print]`: the config (file or SHARDWATCH_CONFIG, with SHARDWATCH_*
+ * overrides) matches the schema, names only known detections, each enabled detection accepts its params
+ * (building its operator validates them), and the allow rules are valid. `--print` shows the effective
+ * document with secrets redacted.
  */
-export function validateCommand(options: { config: string }): number {
+export function validateCommand(options: { config?: string; print?: boolean }): number {
   try {
-    const config = loadConfig(options.config);
+    const loaded = readConfigDocument(options.config, process.env);
+    const config = validateConfig(loaded);
+    const origin = loaded.origin;
     const known = new Set(catalog.map((entry) => entry.detection.id));
     const problems: string[] = [];
     for (const id of Object.keys(config.detections)) {
@@ -41,10 +46,13 @@ export function validateCommand(options: { config: string }): number {
       problems.push(`${error.path}: ${error.message}`);
     }
     if (problems.length > 0) {
-      for (const problem of problems) process.stderr.write(`${options.config}: ${problem}\n`);
+      for (const problem of problems) process.stderr.write(`${origin}: ${problem}\n`);
       return 2;
     }
-    console.log(`${options.config}: ok (${known.size} detections, ${config.allowList.length} allow rules)`);
+    if (options.print) process.stdout.write(stringify(redactSecrets(loaded.document)));
+    process.stderr.write(
+      `${origin}: ok (${known.size} detections, ${config.allowList.length} allow rules)\n`,
+    );
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -276,4 +276,45 @@ describe('LeaseCoordinator', () => {
     expect(a.held()).toEqual([]);
     expect(a.events).toEqual([`+${shardId(0)}`, `+${shardId(1)}`, `-${shardId(0)}`, `-${shardId(1)}`]);
   });
+
+  it('logs one line per lease change: acquired (from whom), lost (why), released (why)', async () => {
+    const keys = await createLeases(2);
+    const lines: Record<string, unknown>[] = [];
+    const logFor = (name: string) => {
+      const record = (fields: object, msg: string) => lines.push({ worker: name, ...fields, msg });
+      return { info: record, warn: record, error: record } as unknown as LeaseCoordinatorOptions['log'];
+    };
+    const a = worker('a', { log: logFor('a') });
+    const b = worker('b', { log: logFor('b') });
+    await a.coordinator.takeOnce();
+    await b.coordinator.takeOnce(); // a holds both: b steals one
+    const [stolen] = b.held();
+    const kept = keys.find((key) => key !== stolen);
+    await a.coordinator.renewOnce();
+    await b.coordinator.checkpoint(stolen as string, SHARD_END, 0);
+    await b.coordinator.renewOnce();
+    await a.coordinator.stop({ release: true });
+    expect(lines).toEqual([
+      { worker: 'a', event: 'lease_acquired', shard: keys[0], previousOwner: null, msg: 'lease acquired' },
+      { worker: 'a', event: 'lease_acquired', shard: keys[1], previousOwner: null, msg: 'lease acquired' },
+      { worker: 'b', event: 'lease_acquired', shard: stolen, previousOwner: 'a', msg: 'lease acquired' },
+      { worker: 'a', event: 'lease_lost', shard: stolen, reason: 'taken', msg: 'lease lost' },
+      {
+        worker: 'b',
+        event: 'lease_released',
+        shard: stolen,
+        reason: 'shard_end',
+        evicted: true,
+        msg: 'lease released',
+      },
+      {
+        worker: 'a',
+        event: 'lease_released',
+        shard: kept,
+        reason: 'shutdown',
+        evicted: true,
+        msg: 'lease released',
+      },
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { ConsumerLog } from './consumer-log.js';
 import { type Lease, type LeaseTable, SHARD_END } from './lease-table.js';
 
 export interface LeaseCoordinatorOptions {
@@ -16,6 +17,8 @@ export interface LeaseCoordinatorOptions {
   eligible?: (lease: Lease, all: Lease[]) => boolean;
   /** A timer-driven renew or take cycle failed (the next cycle retries); unset = ignored. */
   onError?: (error: unknown) => void;
+  /** One line per lease change: acquired, lost, released. */
+  log?: ConsumerLog;
 }
 
 export const DEFAULT_FAILOVER_MS = 10_000;
@@ -100,7 +103,9 @@ export class LeaseCoordinator {
     this.timers = [];
     await Promise.all([this.taking, this.renewing]);
     if (options.release) {
-      await Promise.all([...this.owned.keys()].map((key) => this.serialized(key, () => this.release(key))));
+      await Promise.all(
+        [...this.owned.keys()].map((key) => this.serialized(key, () => this.release(key, 'shutdown'))),
+      );
     }
     this.owned.clear();
     this.renewedAt.clear();
@@ -115,6 +120,10 @@ export class LeaseCoordinator {
     for (const lease of this.chooseLeasesToTake(all, now)) {
       const taken = await this.serialized(lease.leaseKey, () => this.table.take(lease, this.workerId));
       if (!taken) continue; // another worker moved it first
+      this.options.log?.info(
+        { event: 'lease_acquired', shard: taken.leaseKey, previousOwner: lease.leaseOwner },
+        'lease acquired',
+      );
       this.owned.set(taken.leaseKey, taken);
       this.renewedAt.set(taken.leaseKey, now);
       this.options.onAcquired?.(taken);
@@ -131,12 +140,13 @@ export class LeaseCoordinator {
         this.serialized(key, async () => {
           try {
             const lease = this.owned.get(key);
-            if (lease?.checkpoint === SHARD_END) await this.release(key);
+            if (lease?.checkpoint === SHARD_END) await this.release(key, 'shard_end');
             else await this.write(key, (held) => this.table.renew(held, this.workerId));
           } catch (error) {
             // The table is unreachable: keep working until our lease may have expired for others.
             const renewedAt = this.renewedAt.get(key);
-            if (renewedAt !== undefined && this.now() - renewedAt > this.failoverMs) this.lose(key);
+            if (renewedAt !== undefined && this.now() - renewedAt > this.failoverMs)
+              this.lose(key, 'unrenewable');
             else this.options.onError?.(error);
           }
         }),
@@ -181,7 +191,7 @@ export class LeaseCoordinator {
       if (fresh?.leaseOwner === this.workerId) written = await update(fresh);
     }
     if (!written) {
-      this.lose(key);
+      this.lose(key, 'taken');
       return null;
     }
     this.owned.set(key, written);
@@ -190,20 +200,23 @@ export class LeaseCoordinator {
   }
 
   /** Evicts a held lease and forgets it; if the eviction's condition fails the lease had moved on anyway. */
-  private async release(key: string): Promise<void> {
+  private async release(key: string, reason: 'shutdown' | 'shard_end'): Promise<void> {
     const lease = this.owned.get(key);
-    if (lease) await this.table.evict(lease, this.workerId);
+    const evicted = lease ? (await this.table.evict(lease, this.workerId)) !== null : false;
     this.owned.delete(key);
     this.renewedAt.delete(key);
+    this.options.log?.info({ event: 'lease_released', shard: key, reason, evicted }, 'lease released');
   }
 
   /** Forgets a lease that left us; a finished (SHARD_END) one is not reported, nothing was lost. */
-  private lose(key: string): void {
+  private lose(key: string, reason: 'taken' | 'unrenewable'): void {
     const lease = this.owned.get(key);
     if (!lease) return;
     this.owned.delete(key);
     this.renewedAt.delete(key);
-    if (lease.checkpoint !== SHARD_END) this.options.onLost?.(key);
+    if (lease.checkpoint === SHARD_END) return;
+    this.options.log?.warn({ event: 'lease_lost', shard: key, reason }, 'lease lost');
+    this.options.onLost?.(key);
   }
 
   /** Stamps every lease whose counter moved since the last scan; forgets leases that left the table. */
@@ -223,7 +236,7 @@ export class LeaseCoordinator {
   private forgetLeasesTakenByOthers(all: Lease[]): void {
     const owners = new Map(all.map((lease) => [lease.leaseKey, lease.leaseOwner]));
     for (const key of [...this.owned.keys()]) {
-      if (owners.get(key) !== this.workerId) this.lose(key);
+      if (owners.get(key) !== this.workerId) this.lose(key, 'taken');
     }
   }
 

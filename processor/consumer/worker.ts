@@ -10,6 +10,7 @@ import type { Delivery } from '../sinks/delivery.js';
 import type { RetryPolicy } from '../sinks/retry.js';
 import { StateCache } from '../state/index.js';
 import { CheckpointHorizon, ShardPositions } from './checkpoint-horizon.js';
+import type { ConsumerLog } from './consumer-log.js';
 import { FanOutReader, registerFanOutConsumer } from './fan-out-reader.js';
 import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
@@ -64,6 +65,8 @@ export interface WorkerOptions {
   onDeadLetter?: (deadLetter: DeadLetter) => void;
   /** A shard sync or a shard's reads failed after retries (the shard is resumed after idleMs). */
   onError?: (error: unknown, context: string) => void;
+  /** One line per lease change, shard end and checkpoint failure. */
+  log?: ConsumerLog;
   /** Role `ingest`: events the publisher wants are decoded even if no local detection does, and published. */
   publisher?: EventPublisher;
   /** Role `detect`: how records become events (default decodeRecord). */
@@ -157,6 +160,7 @@ export class Worker {
       onAcquired: (lease) => this.acquired(lease),
       onLost: (leaseKey) => this.running.get(leaseKey)?.processor.stop(),
       onError: (error) => o.onError?.(error, 'leases'),
+      ...(o.log ? { log: o.log } : {}),
     });
   }
 
@@ -302,7 +306,7 @@ export class Worker {
       ready: () => both(delivery.ready(), publisher?.ready(this.clock.watermark)),
       flush: () => both(delivery.flush(), publisher?.flush()),
       ...(this.o.decoder ? { decoder: this.o.decoder } : {}),
-      checkpoint: (sequence) => this.coordinator.checkpoint(shardId, sequence, 0),
+      checkpoint: (sequence) => this.checkpoint(shardId, sequence),
       finish: (children) => this.finishShard(shardId, children),
       ...(this.o.onDeadLetter ? { onDeadLetter: this.o.onDeadLetter } : {}),
       ...(this.o.checkpointIntervalMs === undefined
@@ -351,6 +355,19 @@ export class Worker {
     }, this.o.idleMs ?? 1000);
   }
 
+  /** A shard's checkpoint write; a lost lease or a failed write is logged (the processor then stops or retries). */
+  private async checkpoint(shardId: string, sequence: string, childShardIds?: string[]): Promise<boolean> {
+    const failed = { event: 'checkpoint_failed', shard: shardId, sequence };
+    try {
+      const written = await this.coordinator.checkpoint(shardId, sequence, 0, childShardIds);
+      if (!written) this.o.log?.warn({ ...failed, reason: 'lease_lost' }, 'checkpoint failed');
+      return written;
+    } catch (error) {
+      this.o.log?.error({ ...failed, reason: 'write_failed', err: error }, 'checkpoint failed');
+      throw error;
+    }
+  }
+
   /**
    * SHARD_END checkpoint with the children in the same write (the coordinator then drops the lease: finished,
    * nobody's work). Children missing from the last GetRecords are looked up with ListShards.
@@ -360,7 +377,9 @@ export class Worker {
       childShardIds.length > 0
         ? childShardIds
         : await childShardsOf(this.o.kinesis, this.o.streamName, shardId);
-    return this.coordinator.checkpoint(shardId, SHARD_END, 0, children);
+    const written = await this.checkpoint(shardId, SHARD_END, children);
+    if (written) this.o.log?.info({ event: 'shard_end', shard: shardId, children }, 'shard end');
+    return written;
   }
 
   /** One shard sync after the previous one; failures are reported, the next interval tries again. */

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import kcl from 'aws-kcl';
 import { ConfigError, loadConfig } from '../cli/config.js';
 import { enabledDetections } from '../cli/detections.js';
+import { createLogger } from '../cli/logger.js';
 import type { DeadLetter } from '../decode/index.js';
 import { DeadLetterFile } from '../sinks/dead-letter-file.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -22,7 +23,7 @@ const OPTIONS = {
 /**
  * The executable the MultiLangDaemon's `executableName` names; the daemon spawns it once per shard:
  *   node dist/processor/kcl/main.js --config shardwatch.yaml --out 'out/kcl-{shard}.jsonl'
- * stdout is the protocol channel: findings go to sinks and files, logs to stderr. `{shard}` in a path
+ * stdout is the protocol channel: findings go to sinks and files, JSON log lines to stderr. `{shard}` in a path
  * becomes the shard id, so the processes of different shards never write the same file.
  * Exit codes: 0 when the daemon closes stdin, 1 when findings can no longer be acked, 2 for usage/config errors.
  */
@@ -48,6 +49,7 @@ function main(argv: readonly string[]): void {
     log('usage: no destination for findings: pass --out <file> or configure sinks in --config');
     process.exit(2);
   }
+  const logger = createLogger(config.log.level).child({ adapter: 'kcl' });
   let delivery: Delivery | undefined;
   let deadLetterFile: JsonlFile<DeadLetter> | undefined;
   const { detections, params } = enabledDetections(config);
@@ -70,15 +72,21 @@ function main(argv: readonly string[]): void {
           ),
         ),
       });
-      log(`shard ${shardId}: ${detections.length} detections`);
+      logger.info(
+        { event: 'shard_initialized', shard: shardId, detections: detections.length },
+        `shard ${shardId}: ${detections.length} detections`,
+      );
       return delivery;
     },
     onDeadLetter: (deadLetter) => {
       if (deadLetterFile) deadLetterFile.write(deadLetter);
-      else log(`dead letter ${deadLetter.origin.offset}: ${deadLetter.reason} (${deadLetter.detail})`);
+      else {
+        const { reason, origin, detail } = deadLetter;
+        logger.warn({ event: 'dead_letter', reason, origin, detail }, 'record dead-lettered');
+      }
     },
     onError: (error, fatal) => {
-      log(describe(error));
+      logger.error({ event: 'error', fatal, err: error }, describe(error));
       if (fatal) process.exit(1);
     },
   });
@@ -87,7 +95,7 @@ function main(argv: readonly string[]): void {
     void Promise.all([delivery?.close(), deadLetterFile?.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
-        log(describe(error));
+        logger.error({ event: 'error', fatal: true, err: error }, describe(error));
         process.exit(1);
       },
     );

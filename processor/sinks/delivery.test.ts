@@ -288,6 +288,23 @@ describe('Delivery', () => {
     expect(delivery.metrics().broken).toMatchObject({ written: 0, rejected: 6, batches: 3, healthy: false });
   });
 
+  it('reports each sink health change once: its own circuit or the one Delivery keeps for it', async () => {
+    const health = new SinkHealth();
+    const sns = Object.assign(new RecordingSink('sns', 10), { health });
+    const broken = new RecordingSink('broken', 1, { throws: new TypeError('bug') });
+    const changes: string[] = [];
+    const delivery = new Delivery({
+      sinks: [sns, broken],
+      deadLetters: new RecordingDeadLetters(),
+      onSinkHealth: (sink, healthy) => changes.push(`${sink} ${healthy ? 'healthy' : 'unhealthy'}`),
+    });
+    submitAll(delivery, findings('1', '2', '3', '4'), []);
+    await delivery.flush();
+    for (let i = 0; i < 4; i += 1) health.recordFailure();
+    health.recordSuccess();
+    expect(changes).toEqual(['broken unhealthy', 'sns unhealthy', 'sns healthy']);
+  });
+
   it('dead-letters findings a sink left out of its outcome', async () => {
     const sink = new RecordingSink('lossy', 10, { drop: '2' });
     const deadLetters = new RecordingDeadLetters();

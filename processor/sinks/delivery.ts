@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   maxPending?: number;
   /** A partial batch is sent after this many ms (wall clock is allowed in sinks), default 500. */
   lingerMs?: number;
+  /** A sink's circuit opened (healthy false) or closed again. */
+  onSinkHealth?: (sink: string, healthy: boolean) => void;
 }
 
 /**
@@ -82,6 +84,9 @@ export class Delivery {
       timer: undefined,
       metrics: new SinkMetricsRecorder(),
     }));
+    const { onSinkHealth } = options;
+    if (onSinkHealth)
+      for (const lane of this.lanes) lane.health.onChange((healthy) => onSinkHealth(lane.sink.name, healthy));
   }
 
   /** Queues a finding for every sink; `onAcked` runs once every sink accepted it or it was dead-lettered durably. */

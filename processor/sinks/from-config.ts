@@ -28,7 +28,7 @@ export function sinksFromConfig(config: SinksConfig, env: NodeJS.ProcessEnv): Fi
     sinks.push(new InfluxDbSink(config.influxdb));
   } else if (config.influxdb?.apiVersion === 2) {
     const { url, org, bucket, tokenEnv } = config.influxdb;
-    const token = env[tokenEnv];
+    const token = tokenEnv ? env[tokenEnv] : config.influxdb.token;
     if (!token)
       throw new SinkSetupError(`sinks.influxdb: environment variable ${tokenEnv} (the token) is not set`);
     sinks.push(new InfluxDbSink({ url, apiVersion: 2, org, bucket, token }));

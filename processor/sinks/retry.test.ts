@@ -167,6 +167,17 @@ describe('SinkHealth', () => {
     expect(seen).toEqual([true, true, true, true, true, false, false, true]);
   });
 
+  it('tells its listeners when the circuit opens and when it closes again, once each', () => {
+    const health = new SinkHealth();
+    const changes: boolean[] = [];
+    health.onChange((healthy) => changes.push(healthy));
+    for (const step of ['fail', 'fail', 'fail', 'fail', 'ok', 'ok', 'fail'] as const) {
+      if (step === 'fail') health.recordFailure();
+      else health.recordSuccess();
+    }
+    expect(changes).toEqual([false, true]);
+  });
+
   it('takes another threshold', () => {
     const health = new SinkHealth(1);
     expect(health.healthy).toBe(true);

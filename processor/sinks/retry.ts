@@ -145,15 +145,29 @@ function isRetriableAt(error: unknown, depth: number): boolean {
  */
 export class SinkHealth {
   private consecutiveFailures = 0;
+  private readonly listeners: ((healthy: boolean) => void)[] = [];
 
   constructor(readonly threshold = 3) {}
 
+  /** Calls `listener` with the new state each time the circuit opens (unhealthy) or closes again. */
+  onChange(listener: (healthy: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
   recordSuccess(): void {
+    const was = this.healthy;
     this.consecutiveFailures = 0;
+    this.notify(was);
   }
 
   recordFailure(): void {
+    const was = this.healthy;
     this.consecutiveFailures += 1;
+    this.notify(was);
+  }
+
+  private notify(was: boolean): void {
+    if (this.healthy !== was) for (const listener of this.listeners) listener(this.healthy);
   }
 
   get healthy(): boolean {

@@ -10,7 +10,7 @@ import type { JsonValue } from '../../schemas/types.js';
 /** One row of an InfluxQL result: column name → value (time as RFC 3339 unless epoch= was asked for). */
 export type InfluxRow = Record<string, JsonValue>;
 
-/** Debian's influxd on PATH (.ci/run installs it); INFLUXD points elsewhere. */
+/** Debian's influxd on PATH (test/setup/global-setup.ts installs it when missing); INFLUXD points elsewhere. */
 const INFLUXD = process.env.INFLUXD ?? 'influxd';
 const START_TIMEOUT_MS = 30_000;
 
