@@ -1,5 +1,9 @@
 import type { CatalogEntry } from '../entry.js';
+import { detection as bedrockGuardrailRemoved } from './bedrock-guardrail-removed/detection.js';
+import { detection as bedrockInvocationLoggingDeleted } from './bedrock-invocation-logging-deleted/detection.js';
 import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
+import { detection as configRecorderConfigured } from './config-recorder-configured/detection.js';
+import { detection as configRecordingDisabled } from './config-recording-disabled/detection.js';
 import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
 import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
 import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
@@ -10,9 +14,14 @@ import { detection as guarddutyDetectorDisabled } from './guardduty-detector-dis
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as organizationsAccountLeft } from './organizations-account-left/detection.js';
+import { detection as rdsAuditLoggingDisabled } from './rds-audit-logging-disabled/detection.js';
+import { detection as route53QueryLoggingDeleted } from './route53-query-logging-deleted/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+// defense evasion, logging and detection services, network
+import { detection as vpcFlowLogsDeleted } from './vpc-flow-logs-deleted/detection.js';
 
 const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
   detection,
@@ -35,4 +44,13 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   signinPasswordSpraying,
   cloudtrailLoggingTampered,
   guarddutyDetectorDisabled,
+  // defense evasion, logging and detection services, network
+  vpcFlowLogsDeleted,
+  route53QueryLoggingDeleted,
+  configRecordingDisabled,
+  configRecorderConfigured,
+  bedrockInvocationLoggingDeleted,
+  bedrockGuardrailRemoved,
+  organizationsAccountLeft,
+  rdsAuditLoggingDisabled,
 ].map(entry);
