@@ -16,6 +16,15 @@ import { detection as iamRootAccountUsage } from './iam-root-account-usage/detec
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
 import { detection as organizationsAccountLeft } from './organizations-account-left/detection.js';
 import { detection as rdsAuditLoggingDisabled } from './rds-audit-logging-disabled/detection.js';
+import { detection as guarddutyTrustedIpListChanged } from './guardduty-trusted-ip-list-changed/detection.js';
+import { detection as guarddutyFindingsSuppressed } from './guardduty-findings-suppressed/detection.js';
+import { detection as securityMemberDisassociated } from './security-member-disassociated/detection.js';
+import { detection as securityhubDisabled } from './securityhub-disabled/detection.js';
+import { detection as securityhubFindingsSuppressed } from './securityhub-findings-suppressed/detection.js';
+import { detection as macieDisabled } from './macie-disabled/detection.js';
+import { detection as inspectorDisabled } from './inspector-disabled/detection.js';
+import { detection as accessAnalyzerDisabled } from './access-analyzer-disabled/detection.js';
+import { detection as detectiveGraphDeleted } from './detective-graph-deleted/detection.js';
 import { detection as route53QueryLoggingDeleted } from './route53-query-logging-deleted/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
@@ -53,4 +62,13 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   bedrockGuardrailRemoved,
   organizationsAccountLeft,
   rdsAuditLoggingDisabled,
+  guarddutyTrustedIpListChanged,
+  guarddutyFindingsSuppressed,
+  securityMemberDisassociated,
+  securityhubDisabled,
+  securityhubFindingsSuppressed,
+  macieDisabled,
+  inspectorDisabled,
+  accessAnalyzerDisabled,
+  detectiveGraphDeleted,
 ].map(entry);
