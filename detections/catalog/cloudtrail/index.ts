@@ -16,7 +16,14 @@ import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidde
 import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
 import { detection as ec2InstanceUnapprovedType } from './ec2-instance-unapproved-type/detection.js';
 import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
+import { detection as ec2NetworkAclOpenToWorld } from './ec2-network-acl-open-to-world/detection.js';
+import { detection as ec2NetworkChangedManually } from './ec2-network-changed-manually/detection.js';
+import { detection as ec2RouteToInternetOrInstance } from './ec2-route-to-internet-or-instance/detection.js';
+import { detection as ec2SecurityGroupChangedManually } from './ec2-security-group-changed-manually/detection.js';
 import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
+import { detection as ec2TrafficMirroring } from './ec2-traffic-mirroring/detection.js';
+import { detection as ec2VpcEndpointExposed } from './ec2-vpc-endpoint-exposed/detection.js';
+import { detection as ec2VpcPeeringExternal } from './ec2-vpc-peering-external/detection.js';
 import { detection as eksAuditLoggingDisabled } from './eks-audit-logging-disabled/detection.js';
 import { detection as elbAccessLoggingDisabled } from './elb-access-logging-disabled/detection.js';
 import { detection as eventbridgeRuleDisabled } from './eventbridge-rule-disabled/detection.js';
@@ -41,6 +48,7 @@ import { detection as shardwatchFeedDisrupted } from './shardwatch-feed-disrupte
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+import { detection as vpcEndpointOutsideAccess } from './vpc-endpoint-outside-access/detection.js';
 // defense evasion, logging and detection services, network
 import { detection as vpcFlowLogsDeleted } from './vpc-flow-logs-deleted/detection.js';
 import { detection as wafProtectionRemoved } from './waf-protection-removed/detection.js';
@@ -97,4 +105,12 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   eksAuditLoggingDisabled,
   elbAccessLoggingDisabled,
   accountSecurityContactChanged,
+  ec2SecurityGroupChangedManually,
+  ec2NetworkAclOpenToWorld,
+  ec2NetworkChangedManually,
+  ec2RouteToInternetOrInstance,
+  ec2VpcPeeringExternal,
+  ec2VpcEndpointExposed,
+  ec2TrafficMirroring,
+  vpcEndpointOutsideAccess,
 ].map(entry);

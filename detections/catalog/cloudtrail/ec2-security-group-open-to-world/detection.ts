@@ -1,14 +1,9 @@
 import type { Severity } from '../../../../schemas/types.js';
+import { ADMIN_PORTS } from '../admin-ports.js';
 import { isInternetWide, rangeLabel } from '../cidr.js';
 import { exposedPorts, onlyPorts, type PortExposure } from '../port-exposure.js';
 import { actor, cloudTrailRule } from '../rule.js';
 import { type SecurityGroupRule, securityGroupRules } from '../security-group-rules.js';
-
-/** Remote administration, databases, caches, container and cluster control planes. */
-export const ADMIN_PORTS = [
-  22, 23, 135, 139, 445, 1433, 1521, 2375, 2376, 2379, 3306, 3389, 5432, 5601, 5900, 5985, 5986, 6379, 6443,
-  9200, 10250, 11211, 27017,
-];
 
 export const DEFAULT_PARAMS = { sensitivePorts: ADMIN_PORTS, webPorts: [80, 443] };
 
