@@ -1,8 +1,9 @@
 import type { SecurityEvent } from '../../../../schemas/types.js';
+import { changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { isFalse } from '../flag.js';
 import { at, request, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 const DATA_DELIVERY = [
   'textDataDeliveryEnabled',
@@ -36,19 +37,16 @@ export const detection = cloudTrailRule({
   ],
   match: successOrDenied((event) => {
     const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    const region = event.region ?? 'an unknown region';
-    return {
-      key: `${event.account}:${event.region}`,
-      severity: change.deleted ? 'high' : 'medium',
-      title: `Bedrock model invocation logging ${change.what} in ${region} by ${who}`,
-      description: `${who} ${change.what} the Bedrock model invocation logging of ${event.account ?? 'an unknown account'}/${region}: model calls there are no longer fully recorded.`,
-      resources: [
-        { type: 'AWS::Bedrock::ModelInvocationLoggingConfiguration', id: region, account: event.account },
-      ],
-      context: { change: change.what },
-    };
+    return changeMatch(
+      event,
+      change && {
+        what: change.what,
+        severity: change.deleted ? 'high' : 'medium',
+        subject: `Bedrock model invocation logging in ${event.region ?? 'an unknown region'}`,
+        resource: { type: 'AWS::Bedrock::ModelInvocationLoggingConfiguration', id: regionalId(event) },
+        impact: 'Model calls there are no longer fully recorded.',
+      },
+    );
   }),
 });
 

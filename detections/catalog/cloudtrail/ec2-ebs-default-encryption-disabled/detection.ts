@@ -1,8 +1,9 @@
-import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import type { SecurityEvent } from '../../../../schemas/types.js';
 import { requestAnyCase } from '../any-case.js';
+import { type Change, changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'ec2-ebs-default-encryption-disabled',
@@ -35,35 +36,21 @@ export const detection = cloudTrailRule({
     '--kms-key-id <your-key>`); find volumes created meanwhile (`aws ec2 describe-volumes --filters ' +
     'Name=encrypted,Values=false`) and re-encrypt them. Enforce with an SCP denying ec2:DisableEbsEncryptionByDefault.',
   actions: ['ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId'],
-  match: successOrDenied((event) => {
-    const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    const region = event.region ?? 'an unknown region';
-    return {
-      key: `${event.account}:${event.region}`,
-      severity: change.severity,
-      title: `EBS default encryption in ${region}: ${change.what} by ${who}`,
-      description: `${who} called ${event.action} in ${event.account ?? 'an unknown account'}/${region}: ${change.what}.`,
-      resources: [
-        {
-          type: 'AWS::EC2::EBSEncryptionByDefault',
-          id: `${event.account}/${event.region}`,
-          account: event.account,
-        },
-      ],
-      context: { change: change.what },
-    };
-  }),
+  match: successOrDenied((event) => changeMatch(event, changeOf(event))),
 });
 
-function changeOf(event: SecurityEvent): { severity: Severity; what: string } | null {
-  if (event.action === 'ec2:DisableEbsEncryptionByDefault') return { severity: 'medium', what: 'disabled' };
+function changeOf(event: SecurityEvent): Change | null {
+  const on = {
+    subject: `EBS default encryption in ${event.region ?? 'an unknown region'}`,
+    resource: { type: 'AWS::EC2::EBSEncryptionByDefault', id: regionalId(event) },
+  };
+  if (event.action === 'ec2:DisableEbsEncryptionByDefault')
+    return { ...on, severity: 'medium', what: 'disabled' };
   const key =
     text(requestAnyCase(event, 'ModifyEbsDefaultKmsKeyIdRequest', 'KmsKeyId')) ??
     text(requestAnyCase(event, 'kmsKeyId'));
   const owner = key === null ? null : (/^arn:aws[\w-]*:kms:[^:]*:(\d{12}):/.exec(key)?.[1] ?? null);
   return owner !== null && owner !== event.account
-    ? { severity: 'high', what: `default key set to ${key} of account ${owner}` }
+    ? { ...on, severity: 'high', what: `default key set to ${key} of account ${owner}` }
     : null;
 }

@@ -1,7 +1,8 @@
 import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import { changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { items, request, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'inspector-disabled',
@@ -27,21 +28,13 @@ export const detection = cloudTrailRule({
       .map(text)
       .filter((id): id is string => id !== null);
     const where = accounts.length > 0 ? ` for ${accounts.join(', ')}` : '';
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${change.what}:${accounts.join(',')}`,
+    return changeMatch(event, {
       severity: change.severity,
-      title: `Inspector in ${event.region ?? 'an unknown region'}: ${change.what}${where} by ${who}`,
-      description: `${who} called ${event.action}: ${change.what}${where}.`,
-      resources: [
-        {
-          type: 'AWS::Inspector::Configuration',
-          id: `${event.account}/${event.region}`,
-          account: event.account,
-        },
-      ],
-      context: { change: change.what, accounts: accounts.join(',') },
-    };
+      what: `${change.what}${where}`,
+      subject: `Inspector in ${event.region ?? 'an unknown region'}`,
+      resource: { type: 'AWS::Inspector::Configuration', id: regionalId(event) },
+      context: { accounts: accounts.join(',') },
+    });
   }),
 });
 

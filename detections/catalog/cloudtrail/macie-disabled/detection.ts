@@ -1,7 +1,8 @@
-import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import type { SecurityEvent } from '../../../../schemas/types.js';
+import { type Change, changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { request, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'macie-disabled',
@@ -29,37 +30,33 @@ export const detection = cloudTrailRule({
     'macie2:UpdateFindingsFilter',
     'macie2:UpdateClassificationJob',
   ],
-  match: successOrDenied((event) => {
-    const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${change.what}`,
-      severity: change.severity,
-      title: `Macie in ${event.region ?? 'an unknown region'}: ${change.what} by ${who}`,
-      description: `${who} called ${event.action}: ${change.what}.`,
-      resources: [
-        { type: 'AWS::Macie::Session', id: `${event.account}/${event.region}`, account: event.account },
-      ],
-      context: { change: change.what },
-    };
-  }),
+  match: successOrDenied((event) => changeMatch(event, changeOf(event))),
 });
 
-function changeOf(event: SecurityEvent): { severity: Severity; what: string } | null {
+function changeOf(event: SecurityEvent): Change | null {
+  const on = {
+    subject: `Macie in ${event.region ?? 'an unknown region'}`,
+    resource: { type: 'AWS::Macie::Session', id: regionalId(event) },
+  };
   switch (event.action) {
     case 'macie2:DisableMacie':
-      return { severity: 'high', what: 'Macie disabled' };
+      return { ...on, severity: 'high', what: 'Macie disabled' };
     case 'macie2:UpdateMacieSession':
-      return text(request(event, 'status')) === 'PAUSED' ? { severity: 'high', what: 'Macie paused' } : null;
+      return text(request(event, 'status')) === 'PAUSED'
+        ? { ...on, severity: 'high', what: 'Macie paused' }
+        : null;
     case 'macie2:UpdateClassificationJob':
       return text(request(event, 'jobStatus')) === 'CANCELLED'
-        ? { severity: 'low', what: `discovery job ${text(request(event, 'jobId')) ?? 'unknown'} cancelled` }
+        ? {
+            ...on,
+            severity: 'low',
+            what: `discovery job ${text(request(event, 'jobId')) ?? 'unknown'} cancelled`,
+          }
         : null;
     default: {
       if (text(request(event, 'action')) !== 'ARCHIVE') return null;
       const filter = text(request(event, 'name')) ?? text(request(event, 'id')) ?? 'unknown';
-      return { severity: 'medium', what: `findings filter ${filter} archives what it matches` };
+      return { ...on, severity: 'medium', what: `findings filter ${filter} archives what it matches` };
     }
   }
 }

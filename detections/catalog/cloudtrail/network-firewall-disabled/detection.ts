@@ -1,9 +1,10 @@
 import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
 import { requestAnyCase } from '../any-case.js';
+import { changeMatch } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { isFalse } from '../flag.js';
 import { items, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'network-firewall-disabled',
@@ -37,16 +38,7 @@ export const detection = cloudTrailRule({
   ],
   match: successOrDenied((event) => {
     const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${change.target}`,
-      severity: change.severity,
-      title: `${change.what} by ${who}`,
-      description: `${who} called ${event.action} in ${event.region ?? 'an unknown region'}: ${change.what}.`,
-      resources: [{ type: change.type, id: change.target, account: event.account }],
-      context: { target: change.target, change: change.what },
-    };
+    return changeMatch(event, change && { ...change, resource: { type: change.type, id: change.target } });
   }),
 });
 

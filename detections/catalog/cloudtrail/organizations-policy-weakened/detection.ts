@@ -1,8 +1,9 @@
 import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import { changeMatch } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { allowsEverything, policyStatements } from '../policy-document.js';
 import { at, request, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 /** Services whose organization-wide setup is a security control (trusted access, delegated admin). */
 const SECURITY_SERVICES = [
@@ -54,16 +55,15 @@ export const detection = cloudTrailRule({
   ],
   match: successOrDenied((event) => {
     const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.action}:${change.target}`,
-      severity: change.severity,
-      title: `AWS Organizations: ${change.what} by ${who}`,
-      description: `${who} called ${event.action}: ${change.what}. Accounts of the organization lose that control.`,
-      resources: [{ type: 'AWS::Organizations::Policy', id: change.target, account: event.account }],
-      context: { target: change.target, change: change.what },
-    };
+    return changeMatch(
+      event,
+      change && {
+        ...change,
+        subject: 'AWS Organizations',
+        resource: { type: 'AWS::Organizations::Policy', id: change.target },
+        impact: 'Accounts of the organization lose that control.',
+      },
+    );
   }),
 });
 

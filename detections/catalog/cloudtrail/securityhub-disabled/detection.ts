@@ -1,8 +1,9 @@
-import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import type { SecurityEvent } from '../../../../schemas/types.js';
 import { atAnyCase, requestAnyCase } from '../any-case.js';
+import { type Change, changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { items, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'securityhub-disabled',
@@ -30,40 +31,34 @@ export const detection = cloudTrailRule({
     'securityhub:UpdateStandardsControl',
     'securityhub:BatchUpdateStandardsControlAssociations',
   ],
-  match: successOrDenied((event) => {
-    const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${change.what}`,
-      severity: change.severity,
-      title: `Security Hub in ${event.region ?? 'an unknown region'}: ${change.what} by ${who}`,
-      description: `${who} called ${event.action}: ${change.what}. Security Hub reports less for ${event.account ?? 'the account'} until it is turned back on.`,
-      resources: [
-        { type: 'AWS::SecurityHub::Hub', id: `${event.account}/${event.region}`, account: event.account },
-      ],
-      context: { change: change.what },
-    };
-  }),
+  match: successOrDenied((event) => changeMatch(event, changeOf(event))),
 });
 
-function changeOf(event: SecurityEvent): { severity: Severity; what: string } | null {
+function changeOf(event: SecurityEvent): Change | null {
+  const on = {
+    subject: `Security Hub in ${event.region ?? 'an unknown region'}`,
+    resource: { type: 'AWS::SecurityHub::Hub', id: regionalId(event) },
+    impact: 'Security Hub reports less there until it is turned back on.',
+  };
   switch (event.action) {
     case 'securityhub:DisableSecurityHub':
-      return { severity: 'high', what: 'Security Hub disabled' };
+      return { ...on, severity: 'high', what: 'Security Hub disabled' };
     case 'securityhub:BatchDisableStandards':
       return {
+        ...on,
         severity: 'high',
         what: `standards disabled: ${names(requestAnyCase(event, 'StandardsSubscriptionArns'))}`,
       };
     case 'securityhub:DisableImportFindingsForProduct':
       return {
+        ...on,
         severity: 'high',
         what: `findings import stopped: ${lastSegment(text(requestAnyCase(event, 'ProductSubscriptionArn')) ?? 'unknown')}`,
       };
     case 'securityhub:UpdateStandardsControl':
       return text(requestAnyCase(event, 'ControlStatus')) === 'DISABLED'
         ? {
+            ...on,
             severity: 'medium',
             what: `control disabled: ${lastSegment(text(requestAnyCase(event, 'ControlArn')) ?? 'unknown')}`,
           }
@@ -73,7 +68,7 @@ function changeOf(event: SecurityEvent): { severity: Severity; what: string } | 
         .filter((update) => text(atAnyCase(update, 'AssociationStatus')) === 'DISABLED')
         .map((update) => text(atAnyCase(update, 'SecurityControlId')) ?? 'unknown');
       return disabled.length > 0
-        ? { severity: 'medium', what: `controls disabled: ${[...new Set(disabled)].join(', ')}` }
+        ? { ...on, severity: 'medium', what: `controls disabled: ${[...new Set(disabled)].join(', ')}` }
         : null;
     }
   }

@@ -1,8 +1,9 @@
 import type { JsonValue, SecurityEvent, Severity } from '../../../../schemas/types.js';
 import { atAnyCase, requestAnyCase } from '../any-case.js';
+import { changeMatch, regionalId } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { items, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const DEFAULT_PARAMS = { minFindings: 10 };
 
@@ -38,18 +39,14 @@ export const detection = cloudTrailRule({
   settings: (read) => ({ minFindings: read.positiveInteger('minFindings', DEFAULT_PARAMS.minFindings) }),
   match: successOrDenied((event, settings: typeof DEFAULT_PARAMS) => {
     const suppression = suppressionOf(event, settings.minFindings);
-    if (suppression === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${suppression.what}`,
-      severity: suppression.severity,
-      title: `Security Hub in ${event.region ?? 'an unknown region'}: ${suppression.what} by ${who}`,
-      description: `${who} called ${event.action}: ${suppression.what}.`,
-      resources: [
-        { type: 'AWS::SecurityHub::Hub', id: `${event.account}/${event.region}`, account: event.account },
-      ],
-      context: { change: suppression.what },
-    };
+    return changeMatch(
+      event,
+      suppression && {
+        ...suppression,
+        subject: `Security Hub in ${event.region ?? 'an unknown region'}`,
+        resource: { type: 'AWS::SecurityHub::Hub', id: regionalId(event) },
+      },
+    );
   }),
 });
 

@@ -1,8 +1,9 @@
 import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import { changeMatch } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { lastPathSegment } from '../instance-launch.js';
 import { request, text } from '../record.js';
-import { actor, cloudTrailRule } from '../rule.js';
+import { cloudTrailRule } from '../rule.js';
 
 export const detection = cloudTrailRule({
   id: 'waf-protection-removed',
@@ -36,16 +37,10 @@ export const detection = cloudTrailRule({
   ],
   match: successOrDenied((event) => {
     const change = changeOf(event);
-    if (change === null) return null;
-    const who = actor(event);
-    return {
-      key: `${event.account}:${event.region}:${change.target}`,
-      severity: change.severity,
-      title: `${change.what} by ${who}`,
-      description: `${who} called ${event.action} in ${event.region ?? 'an unknown region'}: ${change.what}.`,
-      resources: [{ type: 'AWS::WAFv2::WebACL', id: change.target, account: event.account }],
-      context: { target: change.target, change: change.what },
-    };
+    return changeMatch(
+      event,
+      change && { ...change, resource: { type: 'AWS::WAFv2::WebACL', id: change.target } },
+    );
   }),
 });
 
