@@ -1,3 +1,4 @@
+import { hours } from '../../../operators/index.js';
 import { IAC_USER_AGENTS, madeByAutomation } from '../automation-agent.js';
 import { request, response, text } from '../record.js';
 import { actor, cloudTrailRule } from '../rule.js';
@@ -61,6 +62,8 @@ export const detection = cloudTrailRule({
   mitre: ['T1562.007'],
   tactics: ['defense-evasion'],
   failedCalls: 'ignored',
+  // inventory-grade: one person's edits to one network object within an hour are one finding with a count
+  dedupPeriodMs: hours(1),
   panther: {
     rules: [
       'AWS.EC2.NetworkACLModified',
@@ -89,7 +92,7 @@ export const detection = cloudTrailRule({
       'unknown';
     const who = actor(event);
     return {
-      key: `${event.account}:${event.region}:${named}`,
+      key: `${event.account}:${event.region}:${named}:${who}`,
       title: `${change.kind} ${named} changed by hand (${call}) by ${who}`,
       description: `${who} called ${call} (${change.kind} ${named}) from ${event.userAgent ?? 'an unknown client'}, outside infrastructure-as-code.`,
       resources: [

@@ -1,3 +1,4 @@
+import { hours } from '../../../operators/index.js';
 import { IAC_USER_AGENTS, madeByAutomation } from '../automation-agent.js';
 import { request, response, text } from '../record.js';
 import { actor, cloudTrailRule } from '../rule.js';
@@ -17,6 +18,8 @@ export const detection = cloudTrailRule({
   mitre: ['T1562.007'],
   tactics: ['defense-evasion'],
   failedCalls: 'ignored',
+  // inventory-grade: one person's edits to one group within an hour are one finding with a count
+  dedupPeriodMs: hours(1),
   panther: { rules: ['AWS.EC2.SecurityGroupModified', 'AWS.EC2.ManualSecurityGroupChange'] },
   runbook: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   remediation:
@@ -51,7 +54,7 @@ export const detection = cloudTrailRule({
       .join('; ');
     const who = actor(event);
     return {
-      key: `${event.account}:${group}`,
+      key: `${event.account}:${group}:${who}`,
       title: `Security group ${group} changed by hand (${call}${summary === '' ? '' : `: ${summary}`}) by ${who}`,
       description: `${who} called ${call} on ${group} from ${event.userAgent ?? 'an unknown client'}, outside infrastructure-as-code.`,
       resources: [{ type: 'AWS::EC2::SecurityGroup', id: group, account: event.account }],
