@@ -12,8 +12,9 @@ export const detection = cloudTrailRule({
   description:
     'A trail was stopped or deleted, its event selectors switched off management events, or a CloudTrail Lake ' +
     'event data store was deleted or stopped ingesting (critical); or a trail was updated to record less: ' +
-    'multi-region or global service events off, log file validation off, delivery moved to another bucket or ' +
-    'away from CloudWatch Logs, encryption removed, part of the management events dropped (high). Attackers do ' +
+    'multi-region or global service events off, log file validation off, delivery removed from CloudWatch Logs, ' +
+    'encryption removed, part of the management events dropped (high), or delivery set to a bucket (medium: ' +
+    'infrastructure-as-code resends the same bucket on every apply, an attacker points it at theirs). Attackers do ' +
     'this first to hide what they do next, and this monitor itself may go blind. A call refused for lack of ' +
     'permission counts: someone tried.',
   severity: 'critical',
@@ -86,7 +87,9 @@ function tamperingOf(event: SecurityEvent): { severity: Severity; changes: strin
       return { severity: 'critical', changes: ['ingestion stopped'] };
     case 'cloudtrail:UpdateTrail': {
       const changes = weakeningUpdates(event);
-      return changes.length > 0 ? { severity: 'high', changes } : null;
+      // IaC resends the bucket on every apply: a bucket alone may be no move at all
+      const bucketOnly = changes.length === 1 && request(event, 's3BucketName') !== undefined;
+      return changes.length > 0 ? { severity: bucketOnly ? 'medium' : 'high', changes } : null;
     }
     case 'cloudtrail:PutEventSelectors': {
       const coverage = managementCoverage(event);
@@ -109,7 +112,7 @@ function weakeningUpdates(event: SecurityEvent): string[] {
   if (isFalse(request(event, 'enableLogFileValidation'))) changes.push('log file validation disabled');
   if (isFalse(request(event, 'isOrganizationTrail'))) changes.push('organization trail disabled');
   const bucket = text(request(event, 's3BucketName'));
-  if (bucket !== null) changes.push(`delivery moved to bucket ${bucket}`);
+  if (bucket !== null) changes.push(`delivery set to bucket ${bucket}`);
   if (request(event, 'cloudWatchLogsLogGroupArn') === '') changes.push('CloudWatch Logs delivery removed');
   if (request(event, 'kmsKeyId') === '') changes.push('log encryption removed');
   return changes;
