@@ -1,6 +1,6 @@
-import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
+import type { SecurityEvent } from '../../../../schemas/types.js';
 import { requestAnyCase } from '../any-case.js';
-import { changeMatch } from '../change-match.js';
+import { type Change, changeMatch } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { isFalse } from '../flag.js';
 import { items, text } from '../record.js';
@@ -37,18 +37,15 @@ export const detection = cloudTrailRule({
     'route53resolver:UpdateFirewallConfig',
   ],
   match: successOrDenied((event) => {
-    const change = changeOf(event);
-    return changeMatch(event, change && { ...change, resource: { type: change.type, id: change.target } });
+    return changeMatch(event, changeOf(event));
   }),
 });
 
-function changeOf(
-  event: SecurityEvent,
-): { severity: Severity; what: string; target: string; type: string } | null {
+function changeOf(event: SecurityEvent): Change | null {
   const param = (name: string) => text(requestAnyCase(event, name));
   const firewall = param('firewallName') ?? param('firewallArn') ?? 'unknown';
-  const nfw = { target: firewall, type: 'AWS::NetworkFirewall::Firewall' };
-  const dns = { type: 'AWS::Route53Resolver::FirewallRuleGroup' };
+  const nfw = { resource: { type: 'AWS::NetworkFirewall::Firewall', id: firewall } };
+  const dns = (id: string) => ({ resource: { type: 'AWS::Route53Resolver::FirewallRuleGroup', id } });
   switch (event.action) {
     case 'network-firewall:DeleteFirewall':
       return { ...nfw, severity: 'high', what: `Network Firewall ${firewall} deleted` };
@@ -71,8 +68,7 @@ function changeOf(
     case 'network-firewall:DeleteFirewallPolicy': {
       const policy = param('firewallPolicyName') ?? param('firewallPolicyArn') ?? 'unknown';
       return {
-        target: policy,
-        type: 'AWS::NetworkFirewall::FirewallPolicy',
+        resource: { type: 'AWS::NetworkFirewall::FirewallPolicy', id: policy },
         severity: 'medium',
         what: `Network Firewall policy ${policy} deleted`,
       };
@@ -80,8 +76,7 @@ function changeOf(
     case 'network-firewall:DeleteRuleGroup': {
       const group = param('ruleGroupName') ?? param('ruleGroupArn') ?? 'unknown';
       return {
-        target: group,
-        type: 'AWS::NetworkFirewall::RuleGroup',
+        resource: { type: 'AWS::NetworkFirewall::RuleGroup', id: group },
         severity: 'medium',
         what: `Network Firewall rule group ${group} deleted`,
       };
@@ -93,21 +88,19 @@ function changeOf(
     case 'route53resolver:DisassociateFirewallRuleGroup': {
       const association = param('firewallRuleGroupAssociationId') ?? 'unknown';
       return {
-        ...dns,
-        target: association,
+        ...dns(association),
         severity: 'high',
         what: `DNS Firewall rule group association ${association} removed`,
       };
     }
     case 'route53resolver:DeleteFirewallRuleGroup': {
       const group = param('firewallRuleGroupId') ?? 'unknown';
-      return { ...dns, target: group, severity: 'medium', what: `DNS Firewall rule group ${group} deleted` };
+      return { ...dns(group), severity: 'medium', what: `DNS Firewall rule group ${group} deleted` };
     }
     default:
       return param('firewallFailOpen') === 'ENABLED'
         ? {
-            ...dns,
-            target: param('resourceId') ?? 'unknown',
+            ...dns(param('resourceId') ?? 'unknown'),
             severity: 'medium',
             what: `DNS Firewall of ${param('resourceId') ?? 'a VPC'} set to fail open`,
           }

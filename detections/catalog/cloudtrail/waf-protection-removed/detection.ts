@@ -1,5 +1,5 @@
-import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
-import { changeMatch } from '../change-match.js';
+import type { SecurityEvent } from '../../../../schemas/types.js';
+import { type Change, changeMatch } from '../change-match.js';
 import { successOrDenied } from '../denied-attempts.js';
 import { lastPathSegment } from '../instance-launch.js';
 import { request, text } from '../record.js';
@@ -36,49 +36,57 @@ export const detection = cloudTrailRule({
     'shield:DeleteProtection',
   ],
   match: successOrDenied((event) => {
-    const change = changeOf(event);
-    return changeMatch(
-      event,
-      change && { ...change, resource: { type: 'AWS::WAFv2::WebACL', id: change.target } },
-    );
+    return changeMatch(event, changeOf(event));
   }),
 });
 
-function changeOf(event: SecurityEvent): { severity: Severity; what: string; target: string } | null {
+function changeOf(event: SecurityEvent): Change | null {
   const param = (name: string) => text(request(event, name));
   const [service, call] = event.action.split(':');
   const classic = service !== 'wafv2' ? ' (WAF classic)' : '';
   switch (call) {
     case 'DisassociateWebACL': {
       const resource = param('resourceArn') ?? 'unknown resource';
-      return { severity: 'high', what: `WAF web ACL detached from ${resource}${classic}`, target: resource };
+      return {
+        severity: 'high',
+        what: `WAF web ACL detached from ${resource}${classic}`,
+        resource: webAcl(resource),
+      };
     }
     case 'DeleteWebACL': {
       const acl = param('name') ?? param('webACLId') ?? param('id') ?? 'unknown';
-      return { severity: 'high', what: `WAF web ACL ${acl} deleted${classic}`, target: acl };
+      return { severity: 'high', what: `WAF web ACL ${acl} deleted${classic}`, resource: webAcl(acl) };
     }
     case 'UpdateWebACL': {
       const rules = request(event, 'rules');
       const acl = param('name') ?? param('id') ?? 'unknown';
       return Array.isArray(rules) && rules.length === 0
-        ? { severity: 'medium', what: `WAF web ACL ${acl} emptied of its rules`, target: acl }
+        ? { severity: 'medium', what: `WAF web ACL ${acl} emptied of its rules`, resource: webAcl(acl) }
         : null;
     }
     case 'DeleteLoggingConfiguration': {
       const acl = lastPathSegment(param('resourceArn') ?? 'unknown');
-      return { severity: 'medium', what: `WAF logging of web ACL ${acl} removed`, target: acl };
+      return { severity: 'medium', what: `WAF logging of web ACL ${acl} removed`, resource: webAcl(acl) };
     }
     case 'DeletePolicy': {
       const policy = param('policyId') ?? 'unknown';
-      return { severity: 'high', what: `Firewall Manager policy ${policy} deleted`, target: policy };
+      return {
+        severity: 'high',
+        what: `Firewall Manager policy ${policy} deleted`,
+        resource: { type: 'AWS::FMS::Policy', id: policy },
+      };
     }
     default: {
       const protection = param('protectionId') ?? 'unknown';
       return {
         severity: 'medium',
         what: `Shield Advanced protection ${protection} deleted`,
-        target: protection,
+        resource: { type: 'AWS::Shield::Protection', id: protection },
       };
     }
   }
+}
+
+function webAcl(id: string) {
+  return { type: 'AWS::WAFv2::WebACL', id };
 }
