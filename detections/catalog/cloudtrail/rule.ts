@@ -22,8 +22,8 @@ export interface RuleMatch {
 
 /** A single-event CloudTrail detection: its metadata, the actions it reads, and what makes an event a match. */
 export interface CloudTrailRule<S> extends Omit<DetectionMeta, 'routes' | 'failedCalls'> {
-  /** Normalised actions (`service:EventName`, no API version suffix). */
-  actions: readonly string[];
+  /** Normalised actions (`service:EventName`, no API version suffix); `'*'` with `rawContains` for every action. */
+  actions: readonly string[] | '*';
   /** See DetectionMeta.failedCalls; `counted` findings of refused calls say so in their title. */
   failedCalls: 'counted' | 'ignored';
   /** See Route.rawContains. */
