@@ -146,6 +146,13 @@ describe('CloudTrail records', () => {
     });
   });
 
+  it('reads an empty errorCode, as some exports write on successful calls, as no error', () => {
+    expect(decodeJson(runInstances({ errorCode: '' }), origin).events[0]?.errorCode).toBeNull();
+    expect(decodeJson(runInstances({ errorCode: 'AccessDenied' }), origin).events[0]?.errorCode).toBe(
+      'AccessDenied',
+    );
+  });
+
   it('gives a record without eventID a stable id derived from its content', () => {
     const { eventID: _id, ...trimmed } = runInstances();
     const first = decodeJson(trimmed, origin).events[0];

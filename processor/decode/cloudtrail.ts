@@ -86,7 +86,8 @@ export function decodeCloudTrail(input: JsonObject, context: DecodeContext): Sec
     principal: identity && principalOf(identity, record, eventName),
     srcIp: sourceIp !== null && isIP(sourceIp) !== 0 ? sourceIp : null,
     userAgent: stringField(record, 'userAgent'),
-    errorCode: stringField(record, 'errorCode'),
+    // Some exports write an empty errorCode on successful calls.
+    errorCode: stringField(record, 'errorCode') || null,
     readOnly: booleanField(record, 'readOnly'),
     resources: resourcesOf(record, account),
     flow: null,

@@ -71,10 +71,7 @@ export function tagRecord(list: readonly JsonValue[]): Record<string, string> {
   return tags;
 }
 
-/**
- * A call that AWS rejected (AccessDenied, validation errors...) changed nothing. Some exports write an empty
- * `errorCode` on successful calls; an empty code is no error.
- */
+/** A call that AWS rejected (AccessDenied, validation errors...) changed nothing. */
 export function succeeded(event: SecurityEvent): boolean {
-  return event.errorCode === null || event.errorCode === '';
+  return event.errorCode === null;
 }
