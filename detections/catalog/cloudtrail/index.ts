@@ -10,6 +10,7 @@ import { detection as guarddutyDetectorDisabled } from './guardduty-detector-dis
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
+import { detection as lambdaFunctionCodeUpdated } from './lambda-function-code-updated/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
@@ -35,4 +36,5 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   signinPasswordSpraying,
   cloudtrailLoggingTampered,
   guarddutyDetectorDisabled,
+  lambdaFunctionCodeUpdated,
 ].map(entry);

@@ -4,7 +4,7 @@ import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
 import { paramReader } from '../../params.js';
-import { isPublicAddress } from './public-address.js';
+import { isPublicAddress } from '../../public-address.js';
 
 const ID = 'flowlog-inbound-admin-port-from-internet';
 
