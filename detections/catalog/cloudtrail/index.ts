@@ -11,6 +11,10 @@ import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-u
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
 import { detection as iamUserCreated } from './iam-user-created/detection.js';
 import { detection as lambdaFunctionCodeUpdated } from './lambda-function-code-updated/detection.js';
+import { detection as lambdaFunctionPolicyOpened } from './lambda-function-policy-opened/detection.js';
+import { detection as lambdaFunctionUrlPublic } from './lambda-function-url-public/detection.js';
+import { detection as lambdaLayerAdded } from './lambda-layer-added/detection.js';
+import { detection as lambdaLayerShared } from './lambda-layer-shared/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
@@ -37,4 +41,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   cloudtrailLoggingTampered,
   guarddutyDetectorDisabled,
   lambdaFunctionCodeUpdated,
+  lambdaLayerAdded,
+  lambdaFunctionPolicyOpened,
+  lambdaFunctionUrlPublic,
+  lambdaLayerShared,
 ].map(entry);
