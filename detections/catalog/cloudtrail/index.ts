@@ -1,11 +1,23 @@
 import type { CatalogEntry } from '../entry.js';
 import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
+import { detection as ec2ConsoleOutputCollected } from './ec2-console-output-collected/detection.js';
+import { detection as ec2Imdsv1Enabled } from './ec2-imdsv1-enabled/detection.js';
 import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
+import { detection as ec2InstanceConnectMultipleInstances } from './ec2-instance-connect-multiple-instances/detection.js';
+import { detection as ec2InstanceConnectSshKeyPushed } from './ec2-instance-connect-ssh-key-pushed/detection.js';
 import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
+import { detection as ec2InstanceLaunchedFromDeniedImage } from './ec2-instance-launched-from-denied-image/detection.js';
+import { detection as ec2InstanceLifecycleChange } from './ec2-instance-lifecycle-change/detection.js';
 import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
 import { detection as ec2InstanceUnapprovedType } from './ec2-instance-unapproved-type/detection.js';
+import { detection as ec2InstancesMassStoppedOrTerminated } from './ec2-instances-mass-stopped-or-terminated/detection.js';
+import { detection as ec2KeyPairCreated } from './ec2-key-pair-created/detection.js';
 import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
 import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
+import { detection as ec2SerialConsoleAccessEnabled } from './ec2-serial-console-access-enabled/detection.js';
+import { detection as ec2SerialConsoleSshKeyPushed } from './ec2-serial-console-ssh-key-pushed/detection.js';
+import { detection as ec2UserDataModified } from './ec2-user-data-modified/detection.js';
+import { detection as ec2UserDataScriptRun } from './ec2-user-data-script-run/detection.js';
 import { detection as guarddutyDetectorDisabled } from './guardduty-detector-disabled/detection.js';
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
@@ -45,4 +57,16 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   lambdaFunctionPolicyOpened,
   lambdaFunctionUrlPublic,
   lambdaLayerShared,
+  ec2UserDataModified,
+  ec2UserDataScriptRun,
+  ec2InstanceConnectSshKeyPushed,
+  ec2InstanceConnectMultipleInstances,
+  ec2SerialConsoleSshKeyPushed,
+  ec2SerialConsoleAccessEnabled,
+  ec2KeyPairCreated,
+  ec2ConsoleOutputCollected,
+  ec2InstanceLifecycleChange,
+  ec2InstancesMassStoppedOrTerminated,
+  ec2Imdsv1Enabled,
+  ec2InstanceLaunchedFromDeniedImage,
 ].map(entry);
