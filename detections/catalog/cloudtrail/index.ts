@@ -30,6 +30,10 @@ import { detection as lambdaLayerShared } from './lambda-layer-shared/detection.
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+import { detection as ssmDocumentShared } from './ssm-document-shared/detection.js';
+import { detection as ssmSendCommandMultipleInstances } from './ssm-send-command-multiple-instances/detection.js';
+import { detection as ssmSessionMultipleInstances } from './ssm-session-multiple-instances/detection.js';
+import { detection as ssmSessionStarted } from './ssm-session-started/detection.js';
 
 const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
   detection,
@@ -69,4 +73,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   ec2InstancesMassStoppedOrTerminated,
   ec2Imdsv1Enabled,
   ec2InstanceLaunchedFromDeniedImage,
+  ssmSessionStarted,
+  ssmSessionMultipleInstances,
+  ssmSendCommandMultipleInstances,
+  ssmDocumentShared,
 ].map(entry);
