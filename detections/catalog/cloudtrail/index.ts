@@ -5,6 +5,8 @@ import { detection as ec2Imdsv1Enabled } from './ec2-imdsv1-enabled/detection.js
 import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
 import { detection as ec2InstanceConnectMultipleInstances } from './ec2-instance-connect-multiple-instances/detection.js';
 import { detection as ec2InstanceConnectSshKeyPushed } from './ec2-instance-connect-ssh-key-pushed/detection.js';
+import { detection as ec2InstanceCredentialsDiscoveryBurst } from './ec2-instance-credentials-discovery-burst/detection.js';
+import { detection as ec2InstanceCredentialsExternalUse } from './ec2-instance-credentials-external-use/detection.js';
 import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
 import { detection as ec2InstanceLaunchedFromDeniedImage } from './ec2-instance-launched-from-denied-image/detection.js';
 import { detection as ec2InstanceLifecycleChange } from './ec2-instance-lifecycle-change/detection.js';
@@ -77,4 +79,6 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   ssmSessionMultipleInstances,
   ssmSendCommandMultipleInstances,
   ssmDocumentShared,
+  ec2InstanceCredentialsExternalUse,
+  ec2InstanceCredentialsDiscoveryBurst,
 ].map(entry);
