@@ -20,6 +20,9 @@ import { detection as ec2SerialConsoleAccessEnabled } from './ec2-serial-console
 import { detection as ec2SerialConsoleSshKeyPushed } from './ec2-serial-console-ssh-key-pushed/detection.js';
 import { detection as ec2UserDataModified } from './ec2-user-data-modified/detection.js';
 import { detection as ec2UserDataScriptRun } from './ec2-user-data-script-run/detection.js';
+import { detection as ecsEksClusterCreatedOrDeleted } from './ecs-eks-cluster-created-or-deleted/detection.js';
+import { detection as ecsTaskDefinitionPrivileged } from './ecs-task-definition-privileged/detection.js';
+import { detection as eksAccessEntryAdminGranted } from './eks-access-entry-admin-granted/detection.js';
 import { detection as guarddutyDetectorDisabled } from './guardduty-detector-disabled/detection.js';
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamRootAccountUsage } from './iam-root-account-usage/detection.js';
@@ -29,6 +32,7 @@ import { detection as lambdaFunctionPolicyOpened } from './lambda-function-polic
 import { detection as lambdaFunctionUrlPublic } from './lambda-function-url-public/detection.js';
 import { detection as lambdaLayerAdded } from './lambda-layer-added/detection.js';
 import { detection as lambdaLayerShared } from './lambda-layer-shared/detection.js';
+import { detection as sagemakerLifecycleConfigChanged } from './sagemaker-lifecycle-config-changed/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
@@ -81,4 +85,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   ssmDocumentShared,
   ec2InstanceCredentialsExternalUse,
   ec2InstanceCredentialsDiscoveryBurst,
+  sagemakerLifecycleConfigChanged,
+  ecsTaskDefinitionPrivileged,
+  eksAccessEntryAdminGranted,
+  ecsEksClusterCreatedOrDeleted,
 ].map(entry);
