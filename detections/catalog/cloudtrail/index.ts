@@ -1,4 +1,5 @@
 import type { CatalogEntry } from '../entry.js';
+import { detection as bedrockModelsEnumeratedAcrossRegions } from './bedrock-models-enumerated-across-regions/detection.js';
 import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
 import { detection as ec2ConsoleOutputCollected } from './ec2-console-output-collected/detection.js';
 import { detection as ec2Imdsv1Enabled } from './ec2-imdsv1-enabled/detection.js';
@@ -33,6 +34,9 @@ import { detection as lambdaFunctionUrlPublic } from './lambda-function-url-publ
 import { detection as lambdaLayerAdded } from './lambda-layer-added/detection.js';
 import { detection as lambdaLayerShared } from './lambda-layer-shared/detection.js';
 import { detection as sagemakerLifecycleConfigChanged } from './sagemaker-lifecycle-config-changed/detection.js';
+import { detection as securityToolsEnumerated } from './security-tools-enumerated/detection.js';
+import { detection as sesDiscoveryCall } from './ses-discovery-call/detection.js';
+import { detection as sesEnumeration } from './ses-enumeration/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
@@ -89,4 +93,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   ecsTaskDefinitionPrivileged,
   eksAccessEntryAdminGranted,
   ecsEksClusterCreatedOrDeleted,
+  sesDiscoveryCall,
+  sesEnumeration,
+  bedrockModelsEnumeratedAcrossRegions,
+  securityToolsEnumerated,
 ].map(entry);
