@@ -54,7 +54,12 @@ function toFinding(
   severity: Severity,
   meaning: GuardDutyRule<unknown>['meaning'],
 ) {
-  const resource = `${finding.resourceType ?? 'resource'} ${finding.resourceId ?? 'unknown'}`;
+  // An S3 finding carries the caller's access key too; the bucket is what it is about.
+  const bucket =
+    finding.resourceType === 'S3Bucket'
+      ? event.resources.find((r) => r.type === 'AWS::S3::Bucket')
+      : undefined;
+  const resource = `${finding.resourceType ?? 'resource'} ${bucket?.id ?? finding.resourceId ?? 'unknown'}`;
   const reported = finding.title ?? `GuardDuty reported ${finding.type} on ${resource}.`;
   const context: Record<string, string> = {
     findingType: finding.type,
