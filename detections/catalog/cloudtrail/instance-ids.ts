@@ -13,11 +13,6 @@ export function requestedInstanceIds(event: SecurityEvent): string[] {
   return [...new Set(single === null ? listed : [single, ...listed])];
 }
 
-/** A dry run (`Client.DryRunOperation`): AWS only checked the permission, nothing happened. */
-export function isDryRun(event: SecurityEvent): boolean {
-  return /DryRunOperation$/.test(event.errorCode ?? '');
-}
-
 /** `userData` as CloudTrail writes it (`<sensitiveDataRemoved>`, or `{ value }`), or the older attribute/value form. */
 export function setsUserData(event: SecurityEvent): boolean {
   const userData = request(event, 'userData');
