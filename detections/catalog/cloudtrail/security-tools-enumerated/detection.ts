@@ -2,7 +2,10 @@ import { principalLabel } from '../../../finding.js';
 import { actorKind } from '../actor-kind.js';
 import { cloudTrailBurst } from '../burst.js';
 
-/** Calls that tell a caller which defences are on: detectors, trails, recorders, analyzers, firewalls, alarms. */
+/**
+ * Calls that tell a caller which defences are on: detectors, trails, recorders, analyzers, firewalls, flow logs.
+ * Security groups and alarms are left out: every EC2 and CloudWatch console page lists them.
+ */
 const SECURITY_DISCOVERY: Readonly<Record<string, readonly string[]>> = {
   guardduty: [
     'ListDetectors',
@@ -33,8 +36,7 @@ const SECURITY_DISCOVERY: Readonly<Record<string, readonly string[]>> = {
   'access-analyzer': ['ListAnalyzers'],
   detective: ['ListGraphs'],
   wafv2: ['ListWebACLs'],
-  ec2: ['DescribeSecurityGroups', 'DescribeFlowLogs', 'DescribeNetworkAcls'],
-  monitoring: ['DescribeAlarms'],
+  ec2: ['DescribeFlowLogs'],
   organizations: ['ListPolicies', 'DescribePolicy'],
 };
 
@@ -44,7 +46,7 @@ export const detection = cloudTrailBurst({
   description:
     'One principal looked up which defences the account runs in at least 4 different security services within ' +
     '30 minutes (GuardDuty detectors, CloudTrail trails, Config recorders, Security Hub, Macie, Inspector, ' +
-    'Access Analyzer, WAF, security groups and flow logs, alarms, SCPs). Attackers check what watches them ' +
+    'Access Analyzer, Detective, WAF, flow logs, SCPs). Attackers check what watches them ' +
     'before they act; security teams and posture scanners do the same, so it is recorded at low severity as ' +
     'context for other findings. AWS services checking themselves are not counted.',
   severity: 'low',
@@ -58,9 +60,9 @@ export const detection = cloudTrailBurst({
         rule: 'AWS.Software.Discovery',
         test: 'Discovery Event Names',
         reason:
-          'one DescribeSecurityGroups call replayed alone: shardwatch reports security tooling discovery only when a ' +
-          'principal probes at least 4 security services within 30 minutes (Panther applies its own threshold of 50 ' +
-          'events outside the rule test)',
+          'DescribeSecurityGroups is left out (every EC2 console page lists security groups), and shardwatch reports ' +
+          'security tooling discovery only when one principal probes at least 4 security services within 30 minutes ' +
+          '(Panther applies its own threshold of 50 events outside the rule test)',
       },
     ],
   },
