@@ -1,3 +1,4 @@
+import type { SecurityEvent } from '../../../../schemas/types.js';
 import { actorKind } from '../actor-kind.js';
 import { requestedInstanceIds } from '../instance-ids.js';
 import { instanceLaunch } from '../instance-launch.js';
@@ -14,10 +15,11 @@ export const detection = cloudTrailRule({
   id: 'ec2-instance-lifecycle-change',
   title: 'EC2 instances launched, stopped or terminated',
   description:
-    'Instances were launched, stopped or terminated by a person or a pipeline (not by Auto Scaling or another ' +
-    'AWS service). Recorded at info severity as the compute change log an investigation needs: a stop is also ' +
-    'the first step of changing user data, and termination destroys evidence. Bursts are reported by ' +
-    'ec2-instances-mass-stopped-or-terminated.',
+    'Instances were stopped or terminated by a person or a pipeline (not by Auto Scaling or another AWS ' +
+    'service), or launched by hand (a person, or the console). Recorded at info severity as the compute change ' +
+    'log an investigation needs: a stop is also the first step of changing user data, termination destroys ' +
+    'evidence, and a hand launch bypasses the pipeline. Pipeline launches are left out (routine); bursts are ' +
+    'reported by ec2-instances-mass-stopped-or-terminated.',
   severity: 'info',
   mitre: ['T1578.002', 'T1529'],
   tactics: ['defense-evasion', 'impact'],
@@ -31,7 +33,13 @@ export const detection = cloudTrailRule({
     'changes through infrastructure as code.',
   actions: Object.keys(VERBS),
   match: (event) => {
-    if (actorKind(event) === 'service') return null;
+    const kind = actorKind(event);
+    if (
+      kind === 'service' ||
+      (event.action === 'ec2:RunInstances' && kind !== 'person' && !fromConsole(event))
+    ) {
+      return null;
+    }
     const verb = VERBS[event.action] ?? 'changed';
     const launch = event.action === 'ec2:RunInstances' ? instanceLaunch(event) : null;
     const changed = items(response(event, 'instancesSet')).flatMap(
@@ -48,8 +56,13 @@ export const detection = cloudTrailRule({
       context: {
         instanceIds: instances.join(','),
         ...(launch ? { instanceType: launch.instanceType ?? '' } : {}),
-        actorKind: actorKind(event),
+        actorKind: kind,
       },
     };
   },
 });
+
+/** Console launches reach CloudTrail with the user agent `AWS Internal` or a console host name. */
+function fromConsole(event: SecurityEvent): boolean {
+  return /^AWS Internal$|^(signin\.|console\.)|\.console\.aws\.amazon\.com/.test(event.userAgent ?? '');
+}
