@@ -45,7 +45,7 @@ export const detection = cloudTrailBurst({
   title: 'Security tooling enumerated',
   description:
     'One principal looked up which defences the account runs in at least 4 different security services within ' +
-    '30 minutes (GuardDuty detectors, CloudTrail trails, Config recorders, Security Hub, Macie, Inspector, ' +
+    '10 minutes (GuardDuty detectors, CloudTrail trails, Config recorders, Security Hub, Macie, Inspector, ' +
     'Access Analyzer, Detective, WAF, flow logs, SCPs). Attackers check what watches them ' +
     'before they act; security teams and posture scanners do the same, so it is recorded at low severity as ' +
     'context for other findings. AWS services checking themselves are not counted.',
@@ -61,7 +61,7 @@ export const detection = cloudTrailBurst({
         test: 'Discovery Event Names',
         reason:
           'DescribeSecurityGroups is left out (every EC2 console page lists security groups), and shardwatch reports ' +
-          'security tooling discovery only when one principal probes at least 4 security services within 30 minutes ' +
+          'security tooling discovery only when one principal probes at least 4 security services within 10 minutes ' +
           '(Panther applies its own threshold of 50 events outside the rule test)',
       },
     ],
@@ -78,7 +78,7 @@ export const detection = cloudTrailBurst({
   key: (event) => principalLabel(event),
   distinct: (event) => event.action.split(':')[0] ?? null,
   atLeast: 4,
-  windowMinutes: 30,
+  windowMinutes: 10,
   finding: (burst) => {
     const calls = [...new Set(burst.events.map((event) => event.action))].sort();
     return {
