@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import { roleArnOf } from '../actor-kind.js';
 import { cloudTrailBurst } from '../burst.js';
@@ -40,7 +41,8 @@ export const detection = cloudTrailBurst({
     'users, roles and policies, buckets, secrets, trails, detectors, "who am I") within 10 minutes. Workloads ' +
     'call the few APIs they need, again and again; walking through the account is what an attacker does first ' +
     "with an instance's credentials, on the instance or elsewhere. The instance's own housekeeping (EC2, Auto " +
-    'Scaling, load balancer, ECR, ECS/EKS, CloudWatch, SSM agent calls) is not counted; refused calls are.',
+    'Scaling, load balancer, ECR, ECS/EKS, CloudWatch, SSM agent calls) and calls AWS services make on its ' +
+    'behalf are not counted; refused calls are.',
   severity: 'high',
   mitre: ['T1580', 'T1087.004', 'T1526'],
   tactics: ['discovery'],
@@ -54,12 +56,15 @@ export const detection = cloudTrailBurst({
     'needs. For an inventory or CI tool that runs on the instance, allow-list its role for this detection.',
   actions: '*',
   rawContains: ['/i-'],
+  // Calls AWS services make with the instance's credentials (source not an IP address) are not the instance's.
   include: (event: SecurityEvent) =>
-    instanceSessionOf(event) !== null && !isAgentCall(event) && isEnumeration(event.action),
-  key: (event) => {
-    const instance = instanceSessionOf(event);
-    return instance === null ? null : `${event.account ?? 'unknown'}:${instance}`;
-  },
+    instanceSessionOf(event) !== null &&
+    isIP(event.srcIp ?? '') !== 0 &&
+    !isAgentCall(event) &&
+    isEnumeration(event.action),
+  // Instance ids are unique across accounts: the same key as the GuardDuty credential-use correlation, so the
+  // ingest role publishes an instance's calls once for both.
+  key: instanceSessionOf,
   distinct: (event) => event.action,
   atLeast: 4,
   windowMinutes: 10,

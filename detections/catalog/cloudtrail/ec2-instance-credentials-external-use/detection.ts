@@ -47,7 +47,7 @@ export const detection: Detection = {
     '--http-tokens required`), look for the SSRF or the compromise on the instance, and review every call the ' +
     'session made. If the address is yours, add it to `instanceEgressCidrs`.',
   routes: [{ source: 'cloudtrail', actions: '*', rawContains: ['/i-'] }],
-  dedupPeriodMs: hours(24),
+  dedupPeriodMs: hours(1),
   operator: ({ params }) => {
     const egress = addressSet(
       paramReader(ID, params),
