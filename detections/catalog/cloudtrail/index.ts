@@ -7,6 +7,7 @@ import { detection as bedrockGuardrailRemoved } from './bedrock-guardrail-remove
 import { detection as bedrockInvocationLoggingDeleted } from './bedrock-invocation-logging-deleted/detection.js';
 import { detection as bedrockModelAccessEnabled } from './bedrock-model-access-enabled/detection.js';
 import { detection as bedrockModelInvokedByUnusualPrincipal } from './bedrock-model-invoked-by-unusual-principal/detection.js';
+import { detection as bedrockModelsEnumeratedAcrossRegions } from './bedrock-models-enumerated-across-regions/detection.js';
 import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tampered/detection.js';
 import { detection as cloudwatchAlarmsDisabled } from './cloudwatch-alarms-disabled/detection.js';
 import { detection as cloudwatchLogsTampered } from './cloudwatch-logs-tampered/detection.js';
@@ -15,24 +16,41 @@ import { detection as configRecorderConfigured } from './config-recorder-configu
 import { detection as configRecordingDisabled } from './config-recording-disabled/detection.js';
 import { detection as detectiveGraphDeleted } from './detective-graph-deleted/detection.js';
 import { detection as ec2AmiDeregistered } from './ec2-ami-deregistered/detection.js';
+import { detection as ec2ConsoleOutputCollected } from './ec2-console-output-collected/detection.js';
 import { detection as ec2EbsDefaultEncryptionChanged } from './ec2-ebs-default-encryption-changed/detection.js';
 import { detection as ec2EbsDefaultEncryptionDisabled } from './ec2-ebs-default-encryption-disabled/detection.js';
 import { detection as ec2ImageExported } from './ec2-image-exported/detection.js';
+import { detection as ec2Imdsv1Enabled } from './ec2-imdsv1-enabled/detection.js';
 import { detection as ec2InstanceAdminProfile } from './ec2-instance-admin-profile/detection.js';
+import { detection as ec2InstanceConnectMultipleInstances } from './ec2-instance-connect-multiple-instances/detection.js';
+import { detection as ec2InstanceConnectSshKeyPushed } from './ec2-instance-connect-ssh-key-pushed/detection.js';
+import { detection as ec2InstanceCredentialsDiscoveryBurst } from './ec2-instance-credentials-discovery-burst/detection.js';
+import { detection as ec2InstanceCredentialsExternalUse } from './ec2-instance-credentials-external-use/detection.js';
 import { detection as ec2InstanceForbiddenRegion } from './ec2-instance-forbidden-region/detection.js';
+import { detection as ec2InstanceLaunchedFromDeniedImage } from './ec2-instance-launched-from-denied-image/detection.js';
+import { detection as ec2InstanceLifecycleChange } from './ec2-instance-lifecycle-change/detection.js';
 import { detection as ec2InstanceMissingTags } from './ec2-instance-missing-tags/detection.js';
 import { detection as ec2InstanceUnapprovedType } from './ec2-instance-unapproved-type/detection.js';
+import { detection as ec2InstancesMassStoppedOrTerminated } from './ec2-instances-mass-stopped-or-terminated/detection.js';
+import { detection as ec2KeyPairCreated } from './ec2-key-pair-created/detection.js';
 import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
 import { detection as ec2NetworkAclOpenToWorld } from './ec2-network-acl-open-to-world/detection.js';
 import { detection as ec2NetworkChangedManually } from './ec2-network-changed-manually/detection.js';
 import { detection as ec2RouteToInternetOrInstance } from './ec2-route-to-internet-or-instance/detection.js';
 import { detection as ec2SecurityGroupChangedManually } from './ec2-security-group-changed-manually/detection.js';
 import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
+import { detection as ec2SerialConsoleAccessEnabled } from './ec2-serial-console-access-enabled/detection.js';
+import { detection as ec2SerialConsoleSshKeyPushed } from './ec2-serial-console-ssh-key-pushed/detection.js';
 import { detection as ec2SharedSnapshotCopiedExternally } from './ec2-shared-snapshot-copied-externally/detection.js';
 import { detection as ec2TrafficMirroring } from './ec2-traffic-mirroring/detection.js';
+import { detection as ec2UserDataModified } from './ec2-user-data-modified/detection.js';
+import { detection as ec2UserDataScriptRun } from './ec2-user-data-script-run/detection.js';
 import { detection as ec2VpcEndpointExposed } from './ec2-vpc-endpoint-exposed/detection.js';
 import { detection as ec2VpcPeeringExternal } from './ec2-vpc-peering-external/detection.js';
 import { detection as ecrImageChangedByUnapprovedPrincipal } from './ecr-image-changed-by-unapproved-principal/detection.js';
+import { detection as ecsEksClusterCreatedOrDeleted } from './ecs-eks-cluster-created-or-deleted/detection.js';
+import { detection as ecsTaskDefinitionPrivileged } from './ecs-task-definition-privileged/detection.js';
+import { detection as eksAccessEntryAdminGranted } from './eks-access-entry-admin-granted/detection.js';
 import { detection as eksAuditLoggingDisabled } from './eks-audit-logging-disabled/detection.js';
 import { detection as elbAccessLoggingDisabled } from './elb-access-logging-disabled/detection.js';
 import { detection as eventbridgeRuleDisabled } from './eventbridge-rule-disabled/detection.js';
@@ -47,6 +65,11 @@ import { detection as inspectorDisabled } from './inspector-disabled/detection.j
 import { detection as kmsGrantToExternalPrincipal } from './kms-grant-to-external-principal/detection.js';
 import { detection as kmsKeyDisabledOrDeleted } from './kms-key-disabled-or-deleted/detection.js';
 import { detection as kmsKeyMaterialImported } from './kms-key-material-imported/detection.js';
+import { detection as lambdaFunctionCodeUpdated } from './lambda-function-code-updated/detection.js';
+import { detection as lambdaFunctionPolicyOpened } from './lambda-function-policy-opened/detection.js';
+import { detection as lambdaFunctionUrlPublic } from './lambda-function-url-public/detection.js';
+import { detection as lambdaLayerAdded } from './lambda-layer-added/detection.js';
+import { detection as lambdaLayerShared } from './lambda-layer-shared/detection.js';
 import { detection as macieDisabled } from './macie-disabled/detection.js';
 import { detection as networkFirewallDisabled } from './network-firewall-disabled/detection.js';
 import { detection as organizationsAccountLeft } from './organizations-account-left/detection.js';
@@ -78,15 +101,23 @@ import { detection as s3ObjectsEncryptedWithCustomerKey } from './s3-objects-enc
 import { detection as s3PublicAccessBlockRemoved } from './s3-public-access-block-removed/detection.js';
 import { detection as s3RansomNoteUploaded } from './s3-ransom-note-uploaded/detection.js';
 import { detection as s3ReplicationToExternalAccount } from './s3-replication-to-external-account/detection.js';
+import { detection as sagemakerLifecycleConfigChanged } from './sagemaker-lifecycle-config-changed/detection.js';
 import { detection as securityMemberDisassociated } from './security-member-disassociated/detection.js';
+import { detection as securityToolsEnumerated } from './security-tools-enumerated/detection.js';
 import { detection as securityhubDisabled } from './securityhub-disabled/detection.js';
 import { detection as securityhubFindingsSuppressed } from './securityhub-findings-suppressed/detection.js';
+import { detection as sesDiscoveryCall } from './ses-discovery-call/detection.js';
+import { detection as sesEnumeration } from './ses-enumeration/detection.js';
 import { detection as shardwatchFeedDisrupted } from './shardwatch-feed-disrupted/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
 import { detection as snapshotCopiedCrossRegion } from './snapshot-copied-cross-region/detection.js';
 import { detection as snapshotOrImageShared } from './snapshot-or-image-shared/detection.js';
+import { detection as ssmDocumentShared } from './ssm-document-shared/detection.js';
+import { detection as ssmSendCommandMultipleInstances } from './ssm-send-command-multiple-instances/detection.js';
+import { detection as ssmSessionMultipleInstances } from './ssm-session-multiple-instances/detection.js';
+import { detection as ssmSessionStarted } from './ssm-session-started/detection.js';
 import { detection as vpcEndpointOutsideAccess } from './vpc-endpoint-outside-access/detection.js';
 // defense evasion, logging and detection services, network
 import { detection as vpcFlowLogsDeleted } from './vpc-flow-logs-deleted/detection.js';
@@ -191,4 +222,35 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   ec2VpcEndpointExposed,
   ec2TrafficMirroring,
   vpcEndpointOutsideAccess,
+  lambdaFunctionCodeUpdated,
+  lambdaLayerAdded,
+  lambdaFunctionPolicyOpened,
+  lambdaFunctionUrlPublic,
+  lambdaLayerShared,
+  ec2UserDataModified,
+  ec2UserDataScriptRun,
+  ec2InstanceConnectSshKeyPushed,
+  ec2InstanceConnectMultipleInstances,
+  ec2SerialConsoleSshKeyPushed,
+  ec2SerialConsoleAccessEnabled,
+  ec2KeyPairCreated,
+  ec2ConsoleOutputCollected,
+  ec2InstanceLifecycleChange,
+  ec2InstancesMassStoppedOrTerminated,
+  ec2Imdsv1Enabled,
+  ec2InstanceLaunchedFromDeniedImage,
+  ssmSessionStarted,
+  ssmSessionMultipleInstances,
+  ssmSendCommandMultipleInstances,
+  ssmDocumentShared,
+  ec2InstanceCredentialsExternalUse,
+  ec2InstanceCredentialsDiscoveryBurst,
+  sagemakerLifecycleConfigChanged,
+  ecsTaskDefinitionPrivileged,
+  eksAccessEntryAdminGranted,
+  ecsEksClusterCreatedOrDeleted,
+  sesDiscoveryCall,
+  sesEnumeration,
+  bedrockModelsEnumeratedAcrossRegions,
+  securityToolsEnumerated,
 ].map(entry);

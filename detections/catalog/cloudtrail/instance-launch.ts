@@ -62,3 +62,8 @@ export function instancesLabel(launch: InstanceLaunch): string {
   if (launch.instanceIds.length > 0) return launch.instanceIds.join(', ');
   return launch.count === 1 ? '1 instance' : `${launch.count} instances`;
 }
+
+/** A dry run (`Client.DryRunOperation`): AWS only checked the permission, nothing was launched or changed. */
+export function isDryRun(event: SecurityEvent): boolean {
+  return /DryRunOperation$/.test(event.errorCode ?? '');
+}

@@ -1,17 +1,10 @@
-import { filter, map } from 'rxjs';
-import type { SecurityEvent } from '../../../../schemas/types.js';
-import type { Detection } from '../../../api.js';
-import { buildFinding, principalLabel } from '../../../finding.js';
-import { paramReader } from '../../params.js';
-import { type InstanceLaunch, instanceLaunch, instancesLabel } from '../instance-launch.js';
-import { succeeded } from '../record.js';
-
-const ID = 'ec2-instance-missing-tags';
+import { instanceLaunch, instancesLabel } from '../instance-launch.js';
+import { actor, cloudTrailRule } from '../rule.js';
 
 export const DEFAULT_PARAMS = { requiredTags: ['owner', 'cost-center'] };
 
-export const detection: Detection = {
-  id: ID,
+export const detection = cloudTrailRule({
+  id: 'ec2-instance-missing-tags',
   title: 'EC2 instance launched without required tags',
   description:
     'An instance was launched without the tags every instance must carry (by default owner and cost-center; ' +
@@ -26,40 +19,25 @@ export const detection: Detection = {
     'Tag the instance (`aws ec2 create-tags --resources <instance-id> --tags Key=owner,Value=<team> ' +
     'Key=cost-center,Value=<code>`, or EC2 console → Instance → Tags → Manage tags) and add the tags to the ' +
     'launch template or IaC; enforce them with a tag policy or an `aws:RequestTag` condition on RunInstances.',
-  routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }],
-  operator: ({ params }) => {
-    const required = paramReader(ID, params).strings('requiredTags', DEFAULT_PARAMS.requiredTags);
-    return (events) =>
-      events.pipe(
-        filter(succeeded),
-        map((event) => withMissingTags(event, required)),
-        filter(({ missing }) => missing.length > 0),
-        map(({ event, launch, missing }) => toFinding(event, launch, missing)),
-      );
+  actions: ['ec2:RunInstances'],
+  settings: (read) => read.strings('requiredTags', DEFAULT_PARAMS.requiredTags),
+  match: (event, required) => {
+    const launch = instanceLaunch(event);
+    const missing = required.filter((key) => !launch.tags[key]);
+    if (missing.length === 0) return null;
+    const who = actor(event);
+    return {
+      key: `${event.account}:${launch.instanceIds.join(',') || event.id}`,
+      title: `${instancesLabel(launch)} launched by ${who} without tag(s) ${missing.join(', ')}`,
+      description:
+        `${who} launched ${instancesLabel(launch)} in ${event.region ?? 'an unknown region'} without the ` +
+        `required tag(s) ${missing.join(', ')}. Add them so the instance has an owner and a cost center.`,
+      resources: launch.resources,
+      context: {
+        missingTags: missing.join(','),
+        instanceIds: launch.instanceIds.join(','),
+        instanceType: launch.instanceType ?? '',
+      },
+    };
   },
-};
-
-/** Required tags absent from the launch, or present with an empty value. */
-function withMissingTags(event: SecurityEvent, required: readonly string[]) {
-  const launch = instanceLaunch(event);
-  return { event, launch, missing: required.filter((key) => !launch.tags[key]) };
-}
-
-function toFinding(event: SecurityEvent, launch: InstanceLaunch, missing: readonly string[]) {
-  const who = principalLabel(event) ?? 'an unknown principal';
-  return buildFinding(detection, {
-    key: `${event.account}:${launch.instanceIds.join(',') || event.id}`,
-    trigger: event,
-    title: `${instancesLabel(launch)} launched by ${who} without tag(s) ${missing.join(', ')}`,
-    description:
-      `${who} launched ${instancesLabel(launch)} in ${event.region ?? 'an unknown region'} without the ` +
-      `required tag(s) ${missing.join(', ')}. Add them so the instance has an owner and a cost center.`,
-    resources: launch.resources,
-    context: {
-      missingTags: missing.join(','),
-      instanceIds: launch.instanceIds.join(','),
-      instanceType: launch.instanceType ?? '',
-      region: event.region ?? '',
-    },
-  });
-}
+});

@@ -4,7 +4,8 @@ import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
 import { paramReader } from '../../params.js';
-import { isPublicAddress } from './public-address.js';
+import { isPublicAddress } from '../../public-address.js';
+import { NO_START_TIME, OCSF_RECORD } from '../panther-flow-tests.js';
 
 const ID = 'flowlog-inbound-admin-port-from-internet';
 
@@ -28,6 +29,21 @@ export const detection: Detection = {
   severity: 'high',
   mitre: ['T1133', 'T1021.004'],
   tactics: ['initial-access', 'lateral-movement'],
+  panther: {
+    rules: ['AWS.VPC.InboundPortWhitelist', 'AWS.VPC.InboundPortBlacklist'],
+    differences: [
+      {
+        rule: 'AWS.VPC.InboundPortWhitelist',
+        test: 'Public to Private IP on Restricted Port',
+        reason: NO_START_TIME,
+      },
+      {
+        rule: 'AWS.VPC.InboundPortWhitelist',
+        test: 'Public to Private IP on Restricted Port - OCSF',
+        reason: OCSF_RECORD,
+      },
+    ],
+  },
   runbook: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html',
   remediation:
     'Find the security group rule that allows the port from 0.0.0.0/0 or ::/0 on the network interface in the ' +

@@ -4,6 +4,7 @@ import type { Detection } from '../../../api.js';
 import { buildFinding, MAX_EVIDENCE } from '../../../finding.js';
 import { type DistinctMatch, distinctCount, hours, minutes, tumbling } from '../../../operators/index.js';
 import { paramReader } from '../../params.js';
+import { NO_START_TIME } from '../panther-flow-tests.js';
 
 const ID = 'flowlog-port-scan';
 
@@ -26,6 +27,14 @@ export const detection: Detection = {
   severity: 'medium',
   mitre: ['T1046'],
   tactics: ['discovery'],
+  panther: {
+    rules: ['AWS.VPC.PortScanning'],
+    differences: [
+      'Egress to Non-Common Port',
+      'Egress from External IP - Default Severity',
+      'Egress from Internal IP - High Severity',
+    ].map((test) => ({ rule: 'AWS.VPC.PortScanning', test, reason: NO_START_TIME })),
+  },
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-ec2.html',
   remediation:
     'If the source is outside your network, check which scanned ports were ACCEPTed (context) and close them ' +

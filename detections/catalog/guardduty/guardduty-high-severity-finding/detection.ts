@@ -1,12 +1,5 @@
-import { filter, map } from 'rxjs';
-import type { GuardDutyFinding, SecurityEvent } from '../../../../schemas/types.js';
-import type { Detection } from '../../../api.js';
-import { buildFinding } from '../../../finding.js';
-import { hours } from '../../../operators/index.js';
-import { paramReader } from '../../params.js';
-import { isSampleFinding } from './sample-finding.js';
-
-const ID = 'guardduty-high-severity-finding';
+import { familyOf } from '../finding-family.js';
+import { guardDutyRule } from '../rule.js';
 
 /**
  * `minSeverity`: lowest GuardDuty severity reported (GuardDuty bands: High 7.0-8.9, Critical 9.0-10.0);
@@ -16,11 +9,11 @@ export const DEFAULT_PARAMS = { minSeverity: 7, criticalSeverity: 9 };
 const SEVERITY_RANGE = { min: 0, max: 10 };
 
 /**
- * GuardDuty findings of high severity (≥ 7.0; critical from 9.0), active and not samples. One finding per
- * (account, resource, finding type) a day: GuardDuty re-sends a finding each time its count grows.
+ * GuardDuty findings of high severity (≥ 7.0; critical from 9.0), active and not samples, except the finding
+ * types a family detection reports (finding-family.ts).
  */
-export const detection: Detection = {
-  id: ID,
+export const detection = guardDutyRule({
+  id: 'guardduty-high-severity-finding',
   title: 'GuardDuty high-severity finding',
   description:
     'GuardDuty reported a high or critical severity threat: a resource is likely compromised (an instance ' +
@@ -37,50 +30,12 @@ export const detection: Detection = {
     'no traffic, snapshot its volumes and detach its instance profile; for an access key, deactivate it ' +
     '(`aws iam update-access-key --status Inactive`) and revoke role sessions; for an S3 bucket, block public ' +
     'access and review the bucket policy. Archive the finding only once the cause is fixed.',
-  routes: [{ source: 'guardduty', actions: '*' }],
-  dedupPeriodMs: hours(24),
-  operator: ({ params }) => {
-    const read = paramReader(ID, params);
-    const settings = {
-      minSeverity: read.number('minSeverity', DEFAULT_PARAMS.minSeverity, SEVERITY_RANGE),
-      criticalSeverity: read.number('criticalSeverity', DEFAULT_PARAMS.criticalSeverity, SEVERITY_RANGE),
-    };
-    return (events) =>
-      events.pipe(
-        filter((event) => {
-          const guardduty = event.guardduty;
-          return (
-            guardduty !== null && guardduty.severity >= settings.minSeverity && guardduty.archived !== true
-          );
-        }),
-        filter((event) => !isSampleFinding(event)),
-        map((event) => highSeverityFinding(event, event.guardduty!, settings)),
-      );
+  settings: (read) => ({
+    minSeverity: read.number('minSeverity', DEFAULT_PARAMS.minSeverity, SEVERITY_RANGE),
+    criticalSeverity: read.number('criticalSeverity', DEFAULT_PARAMS.criticalSeverity, SEVERITY_RANGE),
+  }),
+  select: (finding, settings) => {
+    if (finding.severity < settings.minSeverity || familyOf(finding.type) !== null) return null;
+    return finding.severity >= settings.criticalSeverity ? 'critical' : 'high';
   },
-};
-
-function highSeverityFinding(
-  event: SecurityEvent,
-  guardduty: GuardDutyFinding,
-  settings: typeof DEFAULT_PARAMS,
-) {
-  const critical = guardduty.severity >= settings.criticalSeverity;
-  const resource = `${guardduty.resourceType ?? 'resource'} ${guardduty.resourceId ?? 'unknown'}`;
-  const context: Record<string, string> = {
-    findingType: guardduty.type,
-    guardDutySeverity: String(guardduty.severity),
-    resourceType: guardduty.resourceType ?? '',
-    resourceId: guardduty.resourceId ?? '',
-    occurrences: String(guardduty.count),
-  };
-  if (guardduty.actionType) context.actionType = guardduty.actionType;
-  if (guardduty.remoteIp) context.remoteIp = guardduty.remoteIp;
-  return buildFinding(detection, {
-    key: `${event.account ?? 'unknown'}|${guardduty.resourceId ?? '-'}|${guardduty.type}`,
-    trigger: event,
-    severity: critical ? 'critical' : 'high',
-    title: `GuardDuty ${guardduty.type} (severity ${guardduty.severity}) on ${resource}`,
-    description: guardduty.title ?? `GuardDuty reported ${guardduty.type} on ${resource}.`,
-    context,
-  });
-}
+});

@@ -31,6 +31,7 @@ export const detection: Detection = {
   mitre: ['T1552.005', 'T1078.004'],
   tactics: ['credential-access', 'lateral-movement'],
   failedCalls: 'counted',
+  stratus: ['aws.credential-access.ec2-steal-instance-credentials'],
   runbook: 'https://docs.aws.amazon.com/guardduty/latest/ug/compromised-ec2.html',
   remediation:
     "Revoke the role's active sessions now (IAM console > Roles > <role> > Revoke sessions, which adds an " +

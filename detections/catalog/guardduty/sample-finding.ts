@@ -1,4 +1,4 @@
-import type { JsonValue, SecurityEvent } from '../../../../schemas/types.js';
+import type { JsonValue, SecurityEvent } from '../../../schemas/types.js';
 
 /**
  * Whether a GuardDuty finding is a sample (`service.additionalInfo.sample` = true, made by
