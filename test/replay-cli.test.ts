@@ -201,10 +201,13 @@ describe('shardwatch replay (CLI)', () => {
     expect(result.stderr).not.toContain('tok-3a9f1c');
   });
 
-  it('runs the fixtures of every catalog detection with `shardwatch test`', () => {
-    const { code, stdout } = shardwatch('test');
+  it('runs the fixtures of the named detections with `shardwatch test` (catalog.test.ts runs them all)', () => {
+    const { code, stdout } = shardwatch('test', 'iam-user-created', 'ec2-large-instance-burst');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/(\d+) passed, 0 failed/);
+    expect(stdout).toMatch(/^PASS {2}iam-user-created \(\d+ cases\)$/m);
+    expect(stdout).toMatch(/^PASS {2}ec2-large-instance-burst \(\d+ cases\)$/m);
+    expect(stdout).toContain('2 passed, 0 failed');
+    expect(shardwatch('test', 'no-such-detection').code).toBe(2);
   });
 });
 
