@@ -37,7 +37,11 @@ export function nearMisses(rule: CompiledRule, matching: JsonObject): JsonObject
 
 /** Breaks what a node requires without asking the rule: an item's field, every OR branch, one AND part. */
 function breakRequired(node: Expression, draft: JsonObject): boolean {
-  if (node.kind === 'item') return node.item.field !== null && (breakItem(node.item, draft), true);
+  if (node.kind === 'item') {
+    if (node.item.field === null) return false;
+    breakItem(node.item, draft);
+    return true;
+  }
   if (node.kind === 'or') return node.parts.every((part) => breakRequired(part, draft));
   if (node.kind === 'and')
     return node.parts.some((part) => part.kind !== 'not' && breakRequired(part, draft));
