@@ -58,7 +58,9 @@ export function readDocuments(text: string, file: string, license: string | null
       const at = problem.linePos?.[0];
       const where = at ? `line ${at.line}, column ${at.col}` : 'yaml';
       const tooDeep = problem.message.includes('call stack');
-      const detail = tooDeep ? 'nested too deeply to parse' : (problem.message.split('\n')[0] ?? 'invalid YAML');
+      const detail = tooDeep
+        ? 'nested too deeply to parse'
+        : (problem.message.split('\n')[0] ?? 'invalid YAML');
       parsed.push({
         origin,
         error: new SigmaRuleError(tooDeep ? 'too_complex' : 'yaml_invalid', where, detail),

@@ -21,7 +21,9 @@ export function longListRule(count: number): string {
  * rule holds for events named `N0` followed by… see `nestedConditionAnswer`.
  */
 export function nestedConditionRule(depth: number): string {
-  const identifiers = Array.from({ length: depth }, (_, n) => `  s${n}: {userAgent|contains: 'N${n};'}`).join('\n');
+  const identifiers = Array.from({ length: depth }, (_, n) => `  s${n}: {userAgent|contains: 'N${n};'}`).join(
+    '\n',
+  );
   let condition = `s${depth - 1}`;
   for (let n = depth - 2; n >= 0; n -= 1) condition = `s${n} ${n % 2 === 0 ? 'and' : 'or'} (${condition})`;
   return `${HEADER}${identifiers}\n  condition: ${condition}\n`;
@@ -33,6 +35,7 @@ export function nestedConditionRule(depth: number): string {
  */
 export function nestedConditionAnswer(depth: number, present: ReadonlySet<number>): boolean {
   let value = present.has(depth - 1);
-  for (let n = depth - 2; n >= 0; n -= 1) value = n % 2 === 0 ? present.has(n) && value : present.has(n) || value;
+  for (let n = depth - 2; n >= 0; n -= 1)
+    value = n % 2 === 0 ? present.has(n) && value : present.has(n) || value;
   return value;
 }

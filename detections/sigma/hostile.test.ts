@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../schemas/types.js';
+import { readDocuments } from './document.js';
 import { eventView } from './event-view.js';
 import {
   catastrophicRegexRule,
@@ -8,7 +9,6 @@ import {
   nestedConditionRule,
 } from './hostile-rules.js';
 import { compileSigmaSources } from './load.js';
-import { readDocuments } from './document.js';
 import { compileRule } from './rule.js';
 
 function compile(text: string) {
@@ -75,7 +75,9 @@ describe('hostile Sigma rules compile and run in bounded time, with the right an
       'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
       'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
     ].join('\n');
-    const listed = nested.replaceAll('['.repeat(1_000), '['.repeat(50)).replaceAll(']'.repeat(1_000), ']'.repeat(50));
+    const listed = nested
+      .replaceAll('['.repeat(1_000), '['.repeat(50))
+      .replaceAll(']'.repeat(1_000), ']'.repeat(50));
     const { reports } = compileSigmaSources([
       { file: 'nested.yml', text: nested },
       { file: 'listed.yml', text: listed },

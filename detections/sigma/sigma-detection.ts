@@ -122,12 +122,12 @@ export function attribution(info: SigmaInfo): Record<string, string> {
 }
 
 export function falsePositivesText(meta: SigmaMetadata): string {
-  return meta.falsepositives.length > 0 ? ` Known false positives: ${meta.falsepositives.join('; ')}.` : '';
+  if (meta.falsepositives.length === 0) return '';
+  return ` Known false positives: ${meta.falsepositives.map((text) => text.trim().replace(/\.$/, '')).join('; ')}.`;
 }
 
 function remediationOf(meta: SigmaMetadata, info: SigmaInfo): string {
-  const known =
-    meta.falsepositives.length > 0 ? ` (known false positives: ${meta.falsepositives.join('; ')})` : '';
+  const known = meta.falsepositives.length > 0 ? ' (the description lists its known false positives)' : '';
   return (
     `Check whether the activity was expected${known}. If nothing explains it, review what the principal did ` +
     `around it and follow the runbook. Sigma rule ${meta.id} by ${info.author ?? 'an unknown author'}, ${info.license}.`

@@ -20,6 +20,17 @@ export interface ShardwatchConfig {
   flowFormat: string | undefined;
   /** Where findings go besides the JSONL output; none by default. */
   sinks: SinksConfig;
+  /** Sigma rules run beside the catalog. */
+  sigma: SigmaConfig;
+}
+
+export interface SigmaConfig {
+  /** Rule files and directories (relative to the working directory). */
+  rules: string[];
+  /** Findings of one (rule, principal, account) within this event-time period fold into one; 0: none. */
+  dedupMs: number;
+  /** Values of `expand` placeholders: `%Admins%` → `placeholders.Admins`. */
+  placeholders: Record<string, string[]>;
 }
 
 export interface SnsSinkConfig {
@@ -62,6 +73,7 @@ export const DEFAULT_CONFIG: ShardwatchConfig = {
   allowList: [],
   flowFormat: undefined,
   sinks: {},
+  sigma: { rules: [], dedupMs: 3_600_000, placeholders: {} },
 };
 
 /** A config file that cannot be used; `path` says where in the document. */
@@ -116,6 +128,23 @@ export function parseConfig(text: string, origin = 'config'): ShardwatchConfig {
     allowList: parseAllowList(root.allowList ?? [], `${origin}.allowList`),
     flowFormat: optionalString(root.flowFormat, `${origin}.flowFormat`),
     sinks: parseSinks(root.sinks ?? {}, `${origin}.sinks`),
+    sigma: parseSigma(root.sigma ?? [], `${origin}.sigma`),
+  };
+}
+
+/** `sigma: [dirs…]`, or `sigma: {rules: [dirs…], dedup: 1h, placeholders: {Name: [values…]}}`. */
+function parseSigma(value: unknown, path: string): SigmaConfig {
+  if (Array.isArray(value)) return { ...DEFAULT_CONFIG.sigma, rules: optionalStrings(value, path) ?? [] };
+  const sigma = asRecord(value, path);
+  const placeholders: Record<string, string[]> = Object.create(null);
+  for (const [name, values] of Object.entries(asRecord(sigma.placeholders ?? {}, `${path}.placeholders`))) {
+    placeholders[name] = optionalStrings(values, `${path}.placeholders.${name}`) ?? [];
+  }
+  return {
+    rules: optionalStrings(sigma.rules ?? [], `${path}.rules`) ?? [],
+    dedupMs:
+      sigma.dedup === undefined ? DEFAULT_CONFIG.sigma.dedupMs : parseDuration(sigma.dedup, `${path}.dedup`),
+    placeholders,
   };
 }
 

@@ -42,8 +42,10 @@ export async function runCommand(
   let config: ShardwatchConfig;
   let consumer: ConsumerConfig;
   let sinks: FindingSink[];
+  let enabled: ReturnType<typeof enabledDetections>;
   try {
     config = loadConfig(options.config);
+    enabled = enabledDetections(config);
     consumer = loadConsumerConfig(options.config);
     if (role !== 'all' && !consumer.keyedStream)
       throw new ConfigError(`${options.config}.consumer.keyedStream`, `missing: role ${role} needs it`);
@@ -65,7 +67,7 @@ export async function runCommand(
   });
   const { kinesis, dynamodb, subscriptions } = clients(consumer);
   let deadLetters = 0;
-  const { detections, params } = enabledDetections(config);
+  const { detections, params } = enabled;
   const all: WorkerOptions = {
     kinesis,
     dynamodb,
