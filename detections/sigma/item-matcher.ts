@@ -60,15 +60,18 @@ function fieldGroup(values: readonly SigmaValue[], where: string): ValueTest {
     }
   }
   const stringy = cased.size + folded.size + patterns.length > 0;
+  const matchesText = (candidate: string): boolean => {
+    if (cased.has(candidate)) return true;
+    const lower = candidate.toLowerCase();
+    if (folded.has(lower)) return true;
+    for (const pattern of patterns) if (pattern.test(pattern.cased ? candidate : lower)) return true;
+    return false;
+  };
   return (found, view) => {
     if (stringy) {
       for (const value of found) {
-        for (const candidate of candidateStrings(value)) {
-          if (cased.has(candidate)) return true;
-          const lower = candidate.toLowerCase();
-          if (folded.has(lower)) return true;
-          for (const pattern of patterns) if (pattern.test(pattern.cased ? candidate : lower)) return true;
-        }
+        // Most fields hold a string: test it without building the candidate list.
+        if (typeof value === 'string' ? matchesText(value) : candidateStrings(value).some(matchesText)) return true;
       }
     }
     for (const other of others) if (other(found, view)) return true;
