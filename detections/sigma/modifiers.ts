@@ -40,10 +40,15 @@ export function detectionItem(
   const field = name === '' || name === undefined ? null : name;
   const scalars = Array.isArray(value) ? value : [value];
   if (scalars.length === 0) throw new SigmaRuleError('invalid_value', where, 'an empty list of values');
+  // A keyword is text searched in the event: a number or boolean keyword is its written form.
+  const initial = (scalar: unknown) =>
+    field === null && (typeof scalar === 'number' || typeof scalar === 'boolean')
+      ? stringValue(String(scalar))
+      : initialValue(scalar, where);
   const item: DetectionItem = {
     field,
     modifiers,
-    values: scalars.map((scalar) => initialValue(scalar, where)),
+    values: scalars.map(initial),
     linking: 'or',
     negated: false,
     where,

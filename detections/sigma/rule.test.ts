@@ -283,6 +283,8 @@ describe('Sigma keyword search', () => {
     expect(matches({ keywords: ['Mozilla*TruffleHog'], condition: 'keywords' }, login)).toBe(true);
     expect(matches({ keywords: ['absent'], condition: 'keywords' }, login)).toBe(false);
     expect(matches({ keywords: 'consolelogin', condition: 'keywords' }, login)).toBe(true);
+    expect(matches({ keywords: [8080], condition: 'keywords' }, login)).toBe(true);
+    expect(matches({ keywords: [8081], condition: 'keywords' }, login)).toBe(false);
   });
 
   it("'|all' needs every keyword; 're' searches the text", () => {
