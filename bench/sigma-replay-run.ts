@@ -13,7 +13,7 @@ import type { Finding } from '../schemas/types.js';
  *   node dist/bench/sigma-replay-run.js <mode> <file.jsonl.gz> <sigma rules dir>
  * Modes: `catalog`, `catalog+sigma`; `narrow` (the catalog minus its two every-action detections) and
  * `narrow+sigma`; `narrow+sigma-routed` (only the Sigma rules whose routes name actions).
- * Prints one JSON line: { mode, seconds, maxRssMiB, records, findings, skipped, detections }.
+ * Prints one JSON line: { mode, seconds, cpuSeconds, maxRssMiB, records, skipped, findings, sigmaFindings, detections }.
  */
 export const SIGMA_REPLAY_MODES = [
   'catalog',
@@ -61,6 +61,7 @@ const summary = await replayFiles([file], {
 });
 await out.close();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage();
 const events = Object.values(summary.counters.eventsBySource).reduce((a, b) => a + b, 0);
 const deadLetters = [...summary.deadLettersByReason.values()].reduce((a, b) => a + b, 0);
 const sigmaFindings = [...summary.counters.findingsByDetection]
@@ -70,6 +71,7 @@ process.stdout.write(
   `${JSON.stringify({
     mode,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     records: events + deadLetters + summary.skipped + summary.ignored,
     skipped: summary.skipped,

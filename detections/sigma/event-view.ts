@@ -1,46 +1,41 @@
 import type { JsonValue } from '../../schemas/types.js';
 
 /** What a compiled rule reads from an event: the raw record and, for keyword searches, its JSON text. */
-export interface EventView {
-  readonly raw: JsonValue;
-  /** The record's compact JSON text, computed once per event. */
-  text(): string;
-  /** `text()` lower-cased, computed once per event. */
-  lowerText(): string;
+export class EventView {
+  private json: string | undefined;
+  private lower: string | undefined;
+
+  constructor(readonly raw: JsonValue) {}
+
+  /** The record's compact JSON text, computed once per view. */
+  text(): string {
+    this.json ??= JSON.stringify(this.raw);
+    return this.json;
+  }
+
+  /** `text()` lower-cased, computed once per view. */
+  lowerText(): string {
+    this.lower ??= this.text().toLowerCase();
+    return this.lower;
+  }
 }
 
 /**
- * Views of records, cached per record object so rules that search the whole event share one
- * JSON.stringify. Weakly held: a record that left the pipeline is not kept.
+ * Views of records for the rules of one load. The pipeline hands an event to every detection before the
+ * next event, so remembering the last record's view lets all rules share one JSON.stringify without a
+ * per-record cache for the garbage collector to track.
  *
  *   const views = new EventViews(); const view = views.of(event.raw);
  */
 export class EventViews {
-  private readonly cache = new WeakMap<object, EventView>();
+  private last: EventView | undefined;
 
   of(raw: JsonValue): EventView {
-    if (typeof raw !== 'object' || raw === null) return eventView(raw);
-    let view = this.cache.get(raw);
-    if (!view) {
-      view = eventView(raw);
-      this.cache.set(raw, view);
-    }
-    return view;
+    if (this.last?.raw !== raw) this.last = new EventView(raw);
+    return this.last;
   }
 }
 
 export function eventView(raw: JsonValue): EventView {
-  let text: string | undefined;
-  let lower: string | undefined;
-  return {
-    raw,
-    text: () => {
-      text ??= JSON.stringify(raw);
-      return text;
-    },
-    lowerText() {
-      lower ??= this.text().toLowerCase();
-      return lower;
-    },
-  };
+  return new EventView(raw);
 }

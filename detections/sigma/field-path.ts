@@ -10,33 +10,31 @@ import type { JsonValue } from '../../schemas/types.js';
  */
 export function fieldPath(path: string): (raw: JsonValue) => JsonValue[] {
   const segments = path.split('.');
-  return (raw) => {
-    const found: JsonValue[] = [];
-    collect(raw, segments, 0, found);
-    return found;
-  };
-}
-
-function collect(value: JsonValue, segments: readonly string[], from: number, found: JsonValue[]): void {
-  if (from === segments.length) {
-    found.push(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const element of value)
-      if (typeof element === 'object' && element !== null) collect(element, segments, from, found);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  if (from < segments.length - 1) {
-    const rest = segments.slice(from).join('.');
-    if (Object.hasOwn(value, rest)) {
-      found.push(value[rest] as JsonValue);
+  // The rest of the path from each segment on, as one key ("a.b" keys exist).
+  const rests = segments.map((_, index) => segments.slice(index).join('.'));
+  const collect = (value: JsonValue, from: number, found: JsonValue[]): void => {
+    if (from === segments.length) {
+      found.push(value);
       return;
     }
-  }
-  const key = segments[from] as string;
-  if (Object.hasOwn(value, key)) collect(value[key] as JsonValue, segments, from + 1, found);
+    if (Array.isArray(value)) {
+      for (const element of value)
+        if (typeof element === 'object' && element !== null) collect(element, from, found);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    if (from < segments.length - 1 && Object.hasOwn(value, rests[from] as string)) {
+      found.push(value[rests[from] as string] as JsonValue);
+      return;
+    }
+    const key = segments[from] as string;
+    if (Object.hasOwn(value, key)) collect(value[key] as JsonValue, from + 1, found);
+  };
+  return (raw) => {
+    const found: JsonValue[] = [];
+    collect(raw, 0, found);
+    return found;
+  };
 }
 
 /**

@@ -71,7 +71,8 @@ function fieldGroup(values: readonly SigmaValue[], where: string): ValueTest {
     if (stringy) {
       for (const value of found) {
         // Most fields hold a string: test it without building the candidate list.
-        if (typeof value === 'string' ? matchesText(value) : candidateStrings(value).some(matchesText)) return true;
+        if (typeof value === 'string' ? matchesText(value) : candidateStrings(value).some(matchesText))
+          return true;
       }
     }
     for (const other of others) if (other(found, view)) return true;
