@@ -108,7 +108,7 @@ function summaryOf(root: CorrelationNode): string {
 }
 
 /** 600000 → `10m`. */
-export function spanText(ms: number): string {
+function spanText(ms: number): string {
   for (const [unit, size] of [
     ['d', 86_400_000],
     ['h', 3_600_000],
@@ -120,7 +120,7 @@ export function spanText(ms: number): string {
 }
 
 /** Every detection rule under a correlation, through chained correlations. */
-export function rulesOf(root: CorrelationNode): CompiledRule[] {
+function rulesOf(root: CorrelationNode): CompiledRule[] {
   const rules = new Set<CompiledRule>();
   const visit = (node: CorrelationNode) => {
     for (const input of node.inputs) {

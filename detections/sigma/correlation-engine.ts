@@ -303,7 +303,7 @@ export function groupReader(
 }
 
 /** The field an alias (or a plain group-by field) names for one input: by its reference, name or id. */
-export function aliasField(correlation: ParsedCorrelation, name: string, input: CorrelationInput): string {
+function aliasField(correlation: ParsedCorrelation, name: string, input: CorrelationInput): string {
   const mapping = correlation.aliases[name];
   if (!mapping) return name;
   const meta = input.kind === 'rule' ? input.rule.meta : input.node.correlation.meta;

@@ -4,7 +4,7 @@ import { depthOf, type Expression, junction } from './expression.js';
 import { detectionItem, type Placeholders } from './modifiers.js';
 
 /** Deeper conditions are refused: evaluating them recursively must stay far from the stack limit. */
-export const MAX_CONDITION_DEPTH = 2_000;
+const MAX_CONDITION_DEPTH = 2_000;
 
 /**
  * The `detection` section as one expression: each search identifier compiled once, the condition (or

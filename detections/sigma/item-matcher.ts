@@ -148,7 +148,7 @@ function valueTest(value: SigmaValue, where: string): ValueTest {
 }
 
 /** Compiles a Sigma `re` value with re2js (linear time); what RE2 cannot express is a compile error. */
-export function compileRegex(value: Extract<SigmaValue, { type: 'regex' }>, where: string): RE2JS {
+function compileRegex(value: Extract<SigmaValue, { type: 'regex' }>, where: string): RE2JS {
   const flags =
     (value.flags.i ? RE2JS.CASE_INSENSITIVE : 0) |
     (value.flags.m ? RE2JS.MULTILINE : 0) |

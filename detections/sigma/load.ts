@@ -93,7 +93,7 @@ function licenseOf(directory: string, root: string, cache: Map<string, string | 
 }
 
 /** `DRL-1.1` for the Detection Rule License, else the file's first line. */
-export function licenseName(text: string): string | null {
+function licenseName(text: string): string | null {
   const drl = /Detection Rule License \(DRL\)\s*([\d.]+)/.exec(text);
   if (drl) return `DRL-${drl[1]}`;
   const line = text.split('\n').find((l) => l.trim() !== '' && !/^#+\s*Licenses?\s*$/i.test(l.trim()));

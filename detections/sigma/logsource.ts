@@ -12,7 +12,7 @@ export interface Logsource {
  * How Sigma logsources map to shardwatch sources. Field names are those of the raw record: CloudTrail
  * record paths, GuardDuty finding paths, VPC flow log field names (`srcaddr`, `dstport`, `action`…).
  */
-export const LOGSOURCE_MAPPINGS: readonly { logsource: Logsource; sources: readonly EventSource[] }[] = [
+const LOGSOURCE_MAPPINGS: readonly { logsource: Logsource; sources: readonly EventSource[] }[] = [
   { logsource: { product: 'aws', service: 'cloudtrail' }, sources: ['cloudtrail'] },
   { logsource: { product: 'aws', service: 'guardduty' }, sources: ['guardduty'] },
   { logsource: { product: 'aws', service: 'vpcflowlogs' }, sources: ['flowlog'] },
@@ -54,7 +54,7 @@ export function sourcesOf(logsource: unknown): readonly EventSource[] {
   return mapping.sources;
 }
 
-export function describeLogsource(logsource: Logsource): string {
+function describeLogsource(logsource: Logsource): string {
   const parts = (['category', 'product', 'service'] as const)
     .filter((key) => logsource[key] !== undefined)
     .map((key) => `${key}: ${logsource[key]}`);

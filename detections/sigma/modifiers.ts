@@ -66,7 +66,7 @@ export function detectionItem(
         throw new SigmaRuleError(
           'invalid_value',
           where,
-          `a keyword search cannot take a ${describe(v)} value`,
+          `a keyword search cannot take a ${typeName(v)} value`,
         );
     }
   }
@@ -110,7 +110,7 @@ function modify(
   const asString = (): StringValue => {
     if (value.type === 'string') return value;
     if (value.type === 'number' || value.type === 'boolean') return stringValue(String(value.value));
-    throw fail(`'${modifier}' applies to strings, not to a ${describe(value)} value`);
+    throw fail(`'${modifier}' applies to strings, not to a ${typeName(value)} value`);
   };
   const first = () => {
     if (applied.some((m) => m !== 'all' && m !== 'neq'))
@@ -160,7 +160,7 @@ function modify(
     }
     case 'cased': {
       if (value.type !== 'string')
-        throw fail(`'cased' applies to strings, not to a ${describe(value)} value`);
+        throw fail(`'cased' applies to strings, not to a ${typeName(value)} value`);
       return { ...value, cased: true };
     }
     case 're': {
@@ -207,7 +207,7 @@ function modify(
   }
   if ((COMPARE as readonly string[]).includes(modifier)) {
     const number = numeric(value);
-    if (number === null) throw fail(`'${modifier}' compares with a number, not a ${describe(value)} value`);
+    if (number === null) throw fail(`'${modifier}' compares with a number, not a ${typeName(value)} value`);
     return { type: 'compare', op: modifier as CompareOperator, value: number };
   }
   if ((TIME_UNITS as readonly string[]).includes(modifier)) {
@@ -353,6 +353,6 @@ export function flatten(values: readonly SigmaValue[]): SigmaValue[] {
   return values.flatMap((value) => (value.type === 'anyOf' ? flatten(value.values) : [value]));
 }
 
-export function describe(value: SigmaValue): string {
+function typeName(value: SigmaValue): string {
   return value.type === 'timePart' ? 'date part' : value.type;
 }

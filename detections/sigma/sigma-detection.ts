@@ -135,7 +135,7 @@ function remediationOf(meta: SigmaMetadata, info: SigmaInfo): string {
 }
 
 /** The fields the rule reads (then its `fields`), in order of appearance. */
-export function shownFields(expression: Expression, fields: readonly string[]): string[] {
+function shownFields(expression: Expression, fields: readonly string[]): string[] {
   const found = new Set<string>();
   const queue: Expression[] = [expression];
   const seen = new Set<Expression>();
@@ -152,7 +152,7 @@ export function shownFields(expression: Expression, fields: readonly string[]): 
   return [...found].slice(0, CONTEXT_FIELDS);
 }
 
-export function fieldContext(raw: JsonValue, fields: readonly string[]): Record<string, string> {
+function fieldContext(raw: JsonValue, fields: readonly string[]): Record<string, string> {
   const context: Record<string, string> = {};
   for (const field of fields) {
     const values = fieldPath(field)(raw);
