@@ -5,6 +5,7 @@ import type { JsonValue } from '../../schemas/types.js';
  * as one key (`"a.b"` keys exist), then the next segment; an array on the way is searched element by
  * element, so `requestParameters.containerDefinitions.command` finds the command of every container (as
  * SIEMs flatten arrays into multi-valued fields). Returns every value found: none means the field is missing.
+ * The returned array is reused by the next call of the same path (no allocation per event): read it, do not keep it.
  *
  *   fieldPath('userIdentity.arn')(record) // ['arn:aws:iam::111122223333:user/alice']
  */
@@ -30,8 +31,9 @@ export function fieldPath(path: string): (raw: JsonValue) => JsonValue[] {
     const key = segments[from] as string;
     if (Object.hasOwn(value, key)) collect(value[key] as JsonValue, from + 1, found);
   };
+  const found: JsonValue[] = [];
   return (raw) => {
-    const found: JsonValue[] = [];
+    found.length = 0;
     collect(raw, 0, found);
     return found;
   };

@@ -33,6 +33,11 @@ export interface SigmaDetectionOptions {
   views: EventViews;
 }
 
+interface ShownField {
+  field: string;
+  read: (raw: JsonValue) => JsonValue[];
+}
+
 /** Findings show at most this many of the fields a rule reads, with their values. */
 const CONTEXT_FIELDS = 12;
 const CONTEXT_VALUE_LENGTH = 200;
@@ -78,7 +83,10 @@ export function sigmaMeta(
  */
 export function ruleDetection(rule: CompiledRule, options: SigmaDetectionOptions): SigmaDetection {
   const info = sigmaInfo('rule', rule.meta, rule.origin);
-  const shown = shownFields(rule.expression, rule.meta.fields);
+  const shown = shownFields(rule.expression, rule.meta.fields).map((field) => ({
+    field,
+    read: fieldPath(field),
+  }));
   const detection: SigmaDetection = {
     ...sigmaMeta(rule.meta, info, { dedupPeriodMs: options.dedupPeriodMs }),
     routes: rule.routes,
@@ -96,7 +104,7 @@ function ruleFinding(
   detection: SigmaDetection,
   meta: SigmaMetadata,
   event: SecurityEvent,
-  shown: readonly string[],
+  shown: readonly ShownField[],
 ): Finding {
   const actor = principalLabel(event);
   const key = `${actor ?? '-'}|${event.account ?? '-'}`;
@@ -152,10 +160,11 @@ function shownFields(expression: Expression, fields: readonly string[]): string[
   return [...found].slice(0, CONTEXT_FIELDS);
 }
 
-function fieldContext(raw: JsonValue, fields: readonly string[]): Record<string, string> {
+/** The shown fields' values in the record, as text (paths compiled once per rule). */
+function fieldContext(raw: JsonValue, fields: readonly ShownField[]): Record<string, string> {
   const context: Record<string, string> = {};
-  for (const field of fields) {
-    const values = fieldPath(field)(raw);
+  for (const { field, read } of fields) {
+    const values = read(raw);
     if (values.length === 0) continue;
     const text = values
       .map((value) => (value === null ? 'null' : (candidateStrings(value)[0] ?? '')))
