@@ -6,6 +6,7 @@ import type { EventView } from './event-view.js';
 import { candidateNumbers, candidateStrings, fieldPath } from './field-path.js';
 import {
   type PatternMatcher,
+  type PatternToken,
   patternMatcher,
   plainText,
   withLeadingAny,
@@ -48,17 +49,17 @@ export function itemMatcher(item: DetectionItem): Predicate {
 function fieldGroup(values: readonly SigmaValue[], where: string): ValueTest {
   const cased = new Set<string>();
   const folded = new Set<string>();
-  const patterns: PatternMatcher[] = [];
   const others: ValueTest[] = [];
+  const strings: StringValue[] = [];
   for (const value of values) {
-    if (value.type === 'string') {
+    if (value.type !== 'string') others.push(valueTest(value, where));
+    else {
       const plain = plainText(value.tokens);
-      if (plain !== null) (value.cased ? cased : folded).add(value.cased ? plain : plain.toLowerCase());
-      else patterns.push(patternMatcher(value.tokens, value.cased));
-    } else {
-      others.push(valueTest(value, where));
+      if (plain === null) strings.push(value);
+      else (value.cased ? cased : folded).add(value.cased ? plain : plain.toLowerCase());
     }
   }
+  const patterns = patternMatchers(strings);
   const stringy = cased.size + folded.size + patterns.length > 0;
   const matchesText = (candidate: string): boolean => {
     if (cased.has(candidate)) return true;
@@ -82,16 +83,86 @@ function fieldGroup(values: readonly SigmaValue[], where: string): ValueTest {
 
 /** OR over values searched anywhere in the event's JSON text (keywords). */
 function keywordGroup(values: readonly SigmaValue[], where: string): ValueTest {
-  const tests = values.map((value): ValueTest => {
+  const tests: ValueTest[] = [];
+  const strings: StringValue[] = [];
+  for (const value of values) {
     if (value.type === 'regex') {
       const regex = compileRegex(value, where);
-      return (_, view) => regex.test(view.text());
+      tests.push((_, view) => regex.test(view.text()));
+    } else if (value.type === 'string') {
+      strings.push({ ...value, tokens: withTrailingAny(withLeadingAny(value.tokens)) });
+    } else {
+      throw new SigmaRuleError('invalid_value', where, 'keywords must be strings');
     }
-    if (value.type !== 'string') throw new SigmaRuleError('invalid_value', where, 'keywords must be strings');
-    const pattern = patternMatcher(withTrailingAny(withLeadingAny(value.tokens)), value.cased);
-    return (_, view) => pattern.test(pattern.cased ? view.text() : view.lowerText());
-  });
+  }
+  for (const pattern of patternMatchers(strings))
+    tests.push((_, view) => pattern.test(pattern.cased ? view.text() : view.lowerText()));
   return (found, view) => tests.some((test) => test(found, view));
+}
+
+type StringValue = Extract<SigmaValue, { type: 'string' }>;
+
+/** From this many plain contains/startswith/endswith values on, one search finds any of them. */
+const COMBINED_LITERALS = 32;
+
+/**
+ * Matchers for patterns: each on its own, except that many plain contains / startswith / endswith values
+ * (IOC lists, user-agent lists) become one linear-time search for any of them (an RE2 alternation of
+ * the lower-cased literals, so it compares exactly as the single patterns do) instead of one scan each.
+ */
+function patternMatchers(values: readonly StringValue[]): PatternMatcher[] {
+  const literals = new Map<string, string[]>();
+  const single: PatternMatcher[] = [];
+  for (const value of values) {
+    const shape = literalShape(value);
+    if (shape === null) {
+      single.push(patternMatcher(value.tokens, value.cased));
+      continue;
+    }
+    const key = `${shape.position}:${value.cased}`;
+    literals.set(key, [...(literals.get(key) ?? []), value.cased ? shape.text : shape.text.toLowerCase()]);
+  }
+  for (const [key, texts] of literals) {
+    const [position, cased] = key.split(':') as ['contains' | 'startswith' | 'endswith', string];
+    if (texts.length < COMBINED_LITERALS) {
+      for (const text of texts) single.push(patternMatcher(positioned(position, text), cased === 'true'));
+      continue;
+    }
+    const alternation = `(?:${texts.map((text) => RE2JS.quote(text)).join('|')})`;
+    const regex = RE2JS.compile(
+      position === 'startswith'
+        ? `^${alternation}`
+        : position === 'endswith'
+          ? `${alternation}$`
+          : alternation,
+    );
+    single.push({ cased: cased === 'true', test: (subject) => regex.test(subject) });
+  }
+  return single;
+}
+
+/** `*text*`, `text*` or `*text` with plain text: the shapes a combined search can take. */
+function literalShape(
+  value: StringValue,
+): { position: 'contains' | 'startswith' | 'endswith'; text: string } | null {
+  const [first, second, third, ...rest] = value.tokens;
+  if (rest.length > 0) return null;
+  if (first?.kind === 'any' && second?.kind === 'text' && third?.kind === 'any')
+    return { position: 'contains', text: second.text };
+  if (first?.kind === 'text' && second?.kind === 'any' && third === undefined)
+    return { position: 'startswith', text: first.text };
+  if (first?.kind === 'any' && second?.kind === 'text' && third === undefined)
+    return { position: 'endswith', text: second.text };
+  return null;
+}
+
+function positioned(position: 'contains' | 'startswith' | 'endswith', text: string): PatternToken[] {
+  const tokens: PatternToken[] = [{ kind: 'text', text }];
+  return position === 'startswith'
+    ? withTrailingAny(tokens)
+    : position === 'endswith'
+      ? withLeadingAny(tokens)
+      : withTrailingAny(withLeadingAny(tokens));
 }
 
 function valueTest(value: SigmaValue, where: string): ValueTest {
