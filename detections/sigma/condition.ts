@@ -44,7 +44,7 @@ export function parseCondition(
         operators.push(lower === 'not' ? 'not' : '(');
         continue;
       }
-      if (lower === '1' || lower === 'all' || lower === 'any') {
+      if (lower === '1' || lower === 'all') {
         if (words[index + 1]?.toLowerCase() !== 'of') throw fail(`expected 'of' after '${word}'`);
         const target = words[index + 2];
         if (target === undefined) throw fail(`'${word} of' needs 'them' or an identifier pattern`);

@@ -102,14 +102,30 @@ describe('Sigma field matching', () => {
 
   it('long lists of contains / startswith / endswith values (searched at once) match as single values do', () => {
     const agents = Array.from({ length: 40 }, (_, n) => `Tool${n}/`);
-    expect(matches({ s: { 'userAgent|contains': agents }, condition: 's' }, { userAgent: 'x tool39/1.0' })).toBe(true);
-    expect(matches({ s: { 'userAgent|contains': agents }, condition: 's' }, { userAgent: 'x tool40/1.0' })).toBe(false);
-    expect(matches({ s: { 'userAgent|contains|cased': agents }, condition: 's' }, { userAgent: 'x tool39/1.0' })).toBe(false);
-    expect(matches({ s: { 'userAgent|startswith': agents }, condition: 's' }, { userAgent: 'tool7/2' })).toBe(true);
-    expect(matches({ s: { 'userAgent|startswith': agents }, condition: 's' }, { userAgent: 'x tool7/2' })).toBe(false);
-    expect(matches({ s: { 'userAgent|endswith': agents }, condition: 's' }, { userAgent: 'x TOOL7/' })).toBe(true);
-    expect(matches({ s: { 'userAgent|endswith': agents }, condition: 's' }, { userAgent: 'x tool7/2' })).toBe(false);
-    expect(matches({ keywords: agents.map((a) => `${a}(`), condition: 'keywords' }, { any: 'tool3/(x)' })).toBe(true);
+    expect(
+      matches({ s: { 'userAgent|contains': agents }, condition: 's' }, { userAgent: 'x tool39/1.0' }),
+    ).toBe(true);
+    expect(
+      matches({ s: { 'userAgent|contains': agents }, condition: 's' }, { userAgent: 'x tool40/1.0' }),
+    ).toBe(false);
+    expect(
+      matches({ s: { 'userAgent|contains|cased': agents }, condition: 's' }, { userAgent: 'x tool39/1.0' }),
+    ).toBe(false);
+    expect(matches({ s: { 'userAgent|startswith': agents }, condition: 's' }, { userAgent: 'tool7/2' })).toBe(
+      true,
+    );
+    expect(
+      matches({ s: { 'userAgent|startswith': agents }, condition: 's' }, { userAgent: 'x tool7/2' }),
+    ).toBe(false);
+    expect(matches({ s: { 'userAgent|endswith': agents }, condition: 's' }, { userAgent: 'x TOOL7/' })).toBe(
+      true,
+    );
+    expect(matches({ s: { 'userAgent|endswith': agents }, condition: 's' }, { userAgent: 'x tool7/2' })).toBe(
+      false,
+    );
+    expect(
+      matches({ keywords: agents.map((a) => `${a}(`), condition: 'keywords' }, { any: 'tool3/(x)' }),
+    ).toBe(true);
   });
 
   it('null matches a missing field or JSON null; empty string only an empty string; exists sees null as present', () => {
