@@ -34,15 +34,14 @@ describe('hostile Sigma rules compile and run in bounded time, with the right an
   });
 
   it('a 10,000-value list is one Set lookup for equality, and still exact for contains', () => {
-    const text = longListRule(10_000);
-    const rule = ruleOver(text);
+    const compiled = compile(longListRule(10_000));
+    const rule = (record: JsonValue) => compiled.predicate(eventView(record));
     expect(rule({ eventName: 'Call9999' })).toBe(true);
     expect(rule({ eventName: 'call0' })).toBe(true);
     expect(rule({ eventName: 'Call10000' })).toBe(false);
     expect(rule({ eventName: 'x', userAgent: 'tool agent-7777/1.0' })).toBe(true);
     expect(rule({ eventName: 'x', userAgent: 'tool agent-10000/1.0' })).toBe(false);
-    const detection = compileSigmaSources([{ file: 'list.yml', text }]).detections[0];
-    expect(detection?.routes).toEqual([{ source: 'cloudtrail', actions: '*' }]);
+    expect(compiled.routes).toEqual([{ source: 'cloudtrail', actions: '*' }]);
   });
 
   it('a condition nested 1,000 deep compiles and gives the answer the nesting says', () => {
@@ -59,9 +58,13 @@ describe('hostile Sigma rules compile and run in bounded time, with the right an
     expect(holds(rule, { eventName: 'x' })).toBe(true);
     const negations = `title: t\nid: n\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s0: {eventName: X}\n  condition: '${'not '.repeat(10_001)}s0'\n`;
     expect(holds(negations, { eventName: 'x' })).toBe(false);
-    const { reports } = compileSigmaSources([{ file: 'deep.yml', text: nestedConditionRule(3_000) }]);
+    let deep = 's0';
+    for (let level = 0; level < 2_999; level += 1)
+      deep = `s${level % 2} ${level % 2 ? 'or' : 'and'} (${deep})`;
+    const tooDeep = `title: t\nid: d\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s0: {eventName: X}\n  s1: {eventName: Y}\n  condition: '${deep}'\n`;
+    const { reports } = compileSigmaSources([{ file: 'deep.yml', text: tooDeep }]);
     expect(reports[0]?.error?.reason).toBe('too_complex');
-    expect(reports[0]?.error?.message).toContain('nested 3000 levels deep');
+    expect(reports[0]?.error?.message).toBe('detection.condition: nested 3000 levels deep (at most 2000)');
   });
 
   it('deeply nested YAML values and alias bombs are reported, not fatal', () => {
