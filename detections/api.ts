@@ -16,7 +16,10 @@ export interface EventClock {
 /** The sources and actions a detection needs; the router dispatches on these. `'*'` = every action. */
 export interface Route {
   source: EventSource;
+  /** Actions; `service:*` is every action of a service, `*:Name` that name in any service. */
   actions: readonly string[] | '*';
+  /** Match actions without regard to case (Sigma compares values case-insensitively). */
+  ignoreCase?: boolean;
   /**
    * A cheap test on the record's raw text before it is parsed: the route wants a record only if its text
    * contains one of these strings. A necessary condition, never a sufficient one (the operator still checks

@@ -17,7 +17,7 @@ const durationError = (issue: { input?: unknown }) =>
   `expected a duration like 10s, 5m or 1h, got ${JSON.stringify(issue.input)}`;
 
 /** `300000` (ms), `"90s"`, `"5m"`, `"1.5h"`, `"30d"` → milliseconds. */
-const duration = z
+export const duration = z
   .union([
     z.number({ error: durationError }).nonnegative({ error: durationError }),
     z.string().regex(DURATION, { error: durationError }),
@@ -221,6 +221,38 @@ const consumer = z
 
 // ── logs ────────────────────────────────────────────────────────────────────────────────────────────────
 
+// ── Sigma rules ──────────────────────────────────────────────────────────────────────────────────────────
+
+const sigmaRules = strings.meta({
+  description: 'Sigma rule files and directories (relative to the working directory).',
+});
+
+const sigma = z
+  .union([
+    sigmaRules,
+    z.strictObject({
+      rules: sigmaRules.default([]),
+      dedup: duration.prefault('1h').meta({
+        description:
+          'Findings of one (rule, principal, account) within this event-time period fold into one; 0: none.',
+      }),
+      placeholders: z
+        .record(z.string(), strings, { error: 'expected a mapping of placeholder names to lists of values' })
+        .default({})
+        .meta({ description: 'Values of `expand` placeholders: `%Admins%` reads `placeholders.Admins`.' }),
+    }),
+  ])
+  .default([])
+  .transform((value) =>
+    Array.isArray(value)
+      ? { rules: value, dedupMs: 3_600_000, placeholders: {} as Record<string, string[]> }
+      : { rules: value.rules, dedupMs: value.dedup, placeholders: value.placeholders },
+  )
+  .meta({
+    description:
+      'Sigma rules run beside the catalog: a list of rule files and directories, or {rules, dedup, placeholders}.',
+  });
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const log = z
@@ -249,7 +281,7 @@ const log = z
 // ── the file ────────────────────────────────────────────────────────────────────────────────────────────
 
 export const configSchema = z
-  .strictObject({ lateness, state, flowFormat, detections, allowList, sinks, consumer, log })
+  .strictObject({ lateness, state, flowFormat, detections, allowList, sinks, sigma, consumer, log })
   .transform(({ lateness, ...rest }) => ({ latenessMs: lateness, ...rest }))
   .meta({ title: 'shardwatch configuration (shardwatch.yaml)' });
 
@@ -260,6 +292,7 @@ export type SnsSinkConfig = NonNullable<SinksConfig['sns']>;
 export type TimestreamSinkConfig = NonNullable<SinksConfig['timestream']>;
 export type InfluxDbSinkConfig = NonNullable<SinksConfig['influxdb']>;
 export type DetectionSettings = ShardwatchConfig['detections'][string];
+export type SigmaConfig = ShardwatchConfig['sigma'];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The JSON Schema (draft 7, what editors' YAML plugins read) of the file as written. */

@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       detections: {},
       allowList: [],
       sinks: {},
+      sigma: { rules: [], dedupMs: 3_600_000, placeholders: {} },
       log: { level: 'info' },
     });
   });

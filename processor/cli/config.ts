@@ -7,13 +7,14 @@ import {
   type EnvOverride,
   UnknownSettingError,
 } from './config-env.js';
-import { configJsonSchema, configSchema, type ShardwatchConfig } from './config-schema.js';
+import { configJsonSchema, configSchema, duration, type ShardwatchConfig } from './config-schema.js';
 
 export type {
   ConsumerConfig,
   DetectionSettings,
   InfluxDbSinkConfig,
   ShardwatchConfig,
+  SigmaConfig,
   SinksConfig,
   SnsSinkConfig,
   TimestreamSinkConfig,
@@ -167,4 +168,18 @@ function formatPath(path: PropertyKey[]): string {
       typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`,
     )
     .join('');
+}
+
+/**
+ * A duration given outside the schema's typed sections (a detection's free-form params), read like the
+ * schema's durations: milliseconds, or a ConfigError at `path`.
+ *
+ *   parseDuration('2h', 'detections.sigma-x.params.dedup') // 7200000
+ */
+export function parseDuration(value: unknown, path: string): number {
+  const result = duration.safeParse(value);
+  if (result.success) return result.data;
+  throw new ConfigError('config', [
+    { path, message: result.error.issues[0]?.message ?? 'expected a duration' },
+  ]);
 }

@@ -8,7 +8,10 @@ import { schemaCommand } from './schema-command.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
 
-/** Exit codes: 0 ok (bad input is dead-lettered, not an error), 1 failed fixtures or I/O error, 2 usage/config error. */
+/**
+ * Exit codes: 0 ok (bad input is dead-lettered, not an error), 1 failed fixtures, Sigma rules that did not
+ * load (validate) or I/O error, 2 usage/config error.
+ */
 const program = new Command()
   .name('shardwatch')
   .description('Streaming security monitor for AWS CloudTrail, GuardDuty and VPC flow logs.')
@@ -23,6 +26,12 @@ program
   .option('--dead-letters <file>', 'write dead letters here; default: next to --out')
   .option('-c, --config <file>', 'shardwatch.yaml')
   .option('--quiet', 'no per-finding lines or progress, summary only')
+  .option(
+    '--sigma <path>',
+    'Sigma rule file or directory to run beside the catalog (repeatable)',
+    collect,
+    [],
+  )
   .action(async (paths: string[], options) => {
     process.exitCode = await replayCommand(paths, options);
   });
@@ -61,6 +70,8 @@ program
   .command('list')
   .description('Print the detection catalog: id, severity, tier, sources, MITRE ATT&CK and Panther rule ids')
   .option('--markdown', 'print docs/detections.md (grouped by ATT&CK tactic) instead of the table')
+  .option('--sigma <path>', 'also list the Sigma rules of this file or directory (repeatable)', collect, [])
+  .option('-c, --config <file>', 'also list the Sigma rules of the config')
   .action((options) => {
     process.exitCode = listCommand(options);
   });
@@ -68,12 +79,17 @@ program
 program
   .command('validate')
   .description(
-    'Check a config (file, SHARDWATCH_CONFIG and SHARDWATCH_* overrides) against the detection catalog',
+    'Check Sigma rules (one line per rule: loaded, or what is not supported and where) and a config (file, ' +
+      'SHARDWATCH_CONFIG and SHARDWATCH_* overrides) against the detection catalog',
   )
-  .option('-c, --config <file>', 'shardwatch.yaml; default: the YAML in SHARDWATCH_CONFIG')
+  .argument('[rules...]', 'Sigma rule files or directories')
+  .option(
+    '-c, --config <file>',
+    'shardwatch.yaml (its sigma rules are checked too); default: SHARDWATCH_CONFIG',
+  )
   .option('--print', 'print the effective config (after environment overrides, secrets redacted) as YAML')
-  .action((options) => {
-    process.exitCode = validateCommand(options);
+  .action((rules: string[], options) => {
+    process.exitCode = validateCommand(rules, options);
   });
 
 program
@@ -93,5 +109,10 @@ program
   .action((records: string, principals: string | undefined) => {
     process.exitCode = benchCommand(records, principals);
   });
+
+/** Accumulates a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 await program.parseAsync();

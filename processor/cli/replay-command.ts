@@ -17,6 +17,8 @@ export interface ReplayCommandOptions {
   deadLetters?: string;
   config?: string;
   quiet?: boolean;
+  /** Sigma rule files or directories run beside the catalog (and the config's `sigma.rules`). */
+  sigma?: string[];
 }
 
 /**
@@ -27,8 +29,10 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
   let config: ReturnType<typeof loadConfig>;
   let files: string[];
   let sinks: FindingSink[];
+  let enabled: ReturnType<typeof enabledDetections>;
   try {
     config = loadConfig(options.config);
+    enabled = enabledDetections(config, options.sigma);
     files = await listInputFiles(paths);
     sinks = sinksFromConfig(config.sinks, process.env);
   } catch (error) {
@@ -44,7 +48,7 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
     deadLetters: new DeadLetterFile(rejectedPath),
   });
   const progress = new ReplayProgress(files.length, !options.quiet && process.stderr.isTTY === true);
-  const { detections, params } = enabledDetections(config);
+  const { detections, params } = enabled;
   let summary: ReplaySummary;
   try {
     summary = await replayFiles(files, {

@@ -54,10 +54,12 @@ export async function runCommand(
   let consumer: ConsumerConfig;
   let sinks: FindingSink[];
   let document: Record<string, unknown>;
+  let enabled: ReturnType<typeof enabledDetections>;
   try {
     const loaded = readConfigDocument(options.config, process.env);
     document = loaded.document;
     config = validateConfig(loaded);
+    enabled = enabledDetections(config);
     if (!config.consumer)
       throw new ConfigError(loaded.origin, [
         { path: 'consumer', message: 'missing: `shardwatch run` needs a consumer section' },
@@ -111,7 +113,7 @@ export async function runCommand(
   });
   const { kinesis, dynamodb, subscriptions } = clients(consumer);
   let deadLetters = 0;
-  const { detections, params } = enabledDetections(config);
+  const { detections, params } = enabled;
   const all: WorkerOptions = {
     kinesis,
     dynamodb,

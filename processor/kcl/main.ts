@@ -37,8 +37,10 @@ function main(argv: readonly string[]): void {
   }
   let sinks: FindingSink[];
   let config: ReturnType<typeof loadConfig>;
+  let enabled: ReturnType<typeof enabledDetections>;
   try {
     config = loadConfig(values.config);
+    enabled = enabledDetections(config);
     sinks = sinksFromConfig(config.sinks, process.env);
   } catch (error) {
     log(describe(error));
@@ -52,7 +54,7 @@ function main(argv: readonly string[]): void {
   const logger = createLogger(config.log.level).child({ adapter: 'kcl' });
   let delivery: Delivery | undefined;
   let deadLetterFile: JsonlFile<DeadLetter> | undefined;
-  const { detections, params } = enabledDetections(config);
+  const { detections, params } = enabled;
   const processor = createRecordProcessor({
     detections,
     params,

@@ -54,3 +54,33 @@ describe('Router', () => {
     expect(overlapping.targets('cloudtrail', 'iam:CreateUser')).toEqual(['x']);
   });
 });
+
+describe('Router action patterns', () => {
+  const router = new Router([
+    { routes: [{ source: 'cloudtrail', actions: ['lambda:*'] }], target: 'lambda' },
+    { routes: [{ source: 'cloudtrail', actions: ['*:ConsoleLogin'] }], target: 'login' },
+    { routes: [{ source: 'cloudtrail', actions: ['iam:createuser'], ignoreCase: true }], target: 'folded' },
+    {
+      routes: [{ source: 'cloudtrail', actions: ['S3:*', '*:deletebucket'], ignoreCase: true }],
+      target: 's3',
+    },
+  ]);
+
+  it('dispatches service:* to every action of the service and *:Name to the name in any service', () => {
+    expect(router.targets('cloudtrail', 'lambda:UpdateFunctionCode')).toEqual(['lambda']);
+    expect(router.targets('cloudtrail', 'signin:ConsoleLogin')).toEqual(['login']);
+    expect(router.targets('cloudtrail', 'signin:consolelogin')).toEqual([]);
+    expect(router.targets('cloudtrail', 'lambdax:Invoke')).toEqual([]);
+  });
+
+  it('compares ignoreCase routes without case, the others exactly', () => {
+    expect(router.targets('cloudtrail', 'iam:CreateUser')).toEqual(['folded']);
+    expect(router.targets('cloudtrail', 'IAM:CREATEUSER')).toEqual(['folded']);
+    expect(router.targets('cloudtrail', 's3:GetObject')).toEqual(['s3']);
+    expect(router.targets('cloudtrail', 'other:DeleteBucket')).toEqual(['s3']);
+  });
+
+  it('does not count patterns as wanting every action (the prefilter still scans)', () => {
+    expect(router.wants('cloudtrail', '*')).toBe(false);
+  });
+});

@@ -1,14 +1,25 @@
 import type { Route } from '../../detections/api.js';
 import type { EventSource } from '../../schemas/types.js';
 
+/** Targets by action: exact names, `service:*` patterns by service, `*:Name` patterns by name. */
+interface ActionIndex<T> {
+  byAction: Map<string, T[]>;
+  byService: Map<string, T[]>;
+  byName: Map<string, T[]>;
+}
+
 interface SourceIndex<T> {
   everyAction: T[];
-  byAction: Map<string, T[]>;
+  exact: ActionIndex<T>;
+  /** Routes declared `ignoreCase`, keyed in lower case. */
+  folded: ActionIndex<T>;
 }
 
 /**
  * Index from (source, action) to the targets that declared a route for it, so dispatching an event
  * costs one map lookup, not one filter per detection. Lookups are memoised per (source, action).
+ * A route's action may be `service:*` (every action of a service) or `*:Name` (that name in any service),
+ * and a route may ignore case (Sigma compares values case-insensitively).
  *
  *   const router = new Router([{ routes: [{ source: 'cloudtrail', actions: ['ec2:RunInstances'] }], target: d }]);
  *   router.targets('cloudtrail', 'ec2:RunInstances'); // [d]
@@ -29,7 +40,11 @@ export class Router<T> {
     if (targets === undefined) {
       const sourceIndex = this.index.get(source);
       targets = sourceIndex
-        ? unique([...sourceIndex.everyAction, ...(sourceIndex.byAction.get(action) ?? [])])
+        ? unique([
+            ...sourceIndex.everyAction,
+            ...lookup(sourceIndex.exact, action),
+            ...lookup(sourceIndex.folded, action.toLowerCase()),
+          ])
         : [];
       this.resolved.set(memoKey, targets);
     }
@@ -43,19 +58,41 @@ export class Router<T> {
   private add(route: Route, target: T): void {
     let sourceIndex = this.index.get(route.source);
     if (!sourceIndex) {
-      sourceIndex = { everyAction: [], byAction: new Map() };
+      sourceIndex = { everyAction: [], exact: actionIndex(), folded: actionIndex() };
       this.index.set(route.source, sourceIndex);
     }
     if (route.actions === '*') {
       sourceIndex.everyAction.push(target);
       return;
     }
-    for (const action of route.actions) {
-      const list = sourceIndex.byAction.get(action) ?? [];
-      list.push(target);
-      sourceIndex.byAction.set(action, list);
+    const actions = route.ignoreCase ? sourceIndex.folded : sourceIndex.exact;
+    for (const declared of route.actions) {
+      const action = route.ignoreCase ? declared.toLowerCase() : declared;
+      if (action.endsWith(':*')) push(actions.byService, action.slice(0, -2), target);
+      else if (action.startsWith('*:')) push(actions.byName, action.slice(2), target);
+      else push(actions.byAction, action, target);
     }
   }
+}
+
+function actionIndex<T>(): ActionIndex<T> {
+  return { byAction: new Map(), byService: new Map(), byName: new Map() };
+}
+
+function lookup<T>(index: ActionIndex<T>, action: string): T[] {
+  const found = [...(index.byAction.get(action) ?? [])];
+  const colon = action.indexOf(':');
+  if (colon >= 0) {
+    found.push(...(index.byService.get(action.slice(0, colon)) ?? []));
+    found.push(...(index.byName.get(action.slice(colon + 1)) ?? []));
+  }
+  return found;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, target: T): void {
+  const list = map.get(key) ?? [];
+  list.push(target);
+  map.set(key, list);
 }
 
 function unique<T>(items: T[]): T[] {
