@@ -1,25 +1,10 @@
 import { BlockList, isIP } from 'node:net';
+import { NOT_INTERNET } from './cidr.js';
 
-/** Ranges that are not reachable from the internet: private, shared (CGNAT), loopback, link-local, unspecified. */
 const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+for (const cidr of NOT_INTERNET) {
+  const [network = '', prefix] = cidr.split('/');
+  NON_PUBLIC.addSubnet(network, Number(prefix), isIP(network) === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

@@ -44,6 +44,25 @@ describe('security groups', () => {
     });
   });
 
+  it('reads the whole internet by its prefix, not its spelling', () => {
+    const { state } = testCache();
+    const oddlyWritten: JsonObject = {
+      ipProtocol: 'tcp',
+      fromPort: 3389,
+      toPort: 3389,
+      ipRanges: {
+        items: [{ cidrIp: '000.000.000.000/0' }, { cidrIp: '10.1.2.3/00' }, { cidrIp: '0.0.0.0/1' }],
+      },
+      ipv6Ranges: { items: [{ cidrIpv6: '0::0/0' }] },
+    };
+    state.apply(ingress('Authorize', [oddlyWritten]));
+    expect(state.securityGroup('sg-04f0b44316f7d2471')?.openIngress.map((rule) => rule.cidr)).toEqual([
+      '000.000.000.000/0',
+      '10.1.2.3/00',
+      '0::0/0',
+    ]);
+  });
+
   it('does not duplicate a rule authorized twice and forgets revoked rules', () => {
     const { state } = testCache();
     state.apply(ingress('Authorize', [SSH_FROM_ANYWHERE]));

@@ -3,7 +3,11 @@ import type { FactStore } from './fact-store.js';
 import type { OpenIngress, SecurityGroupFact } from './facts.js';
 import { field, integer, items, text } from './record-fields.js';
 
-const WORLD_CIDRS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
+/** A range of prefix length 0 is the whole internet, however its address is written (`0.0.0.0/0`, `::/0`, `000.0.0.0/00`). */
+function isWorld(cidr: string): boolean {
+  const prefix = cidr.split('/')[1]?.trim();
+  return prefix !== undefined && /^\d+$/.test(prefix) && Number(prefix) === 0;
+}
 
 /** ec2:AuthorizeSecurityGroupIngress: remembers the group and its rules open to the world. */
 export function learnAuthorizeIngress(store: FactStore, event: SecurityEvent): void {
@@ -53,7 +57,7 @@ function openIngressRules(event: SecurityEvent): OpenIngress[] {
       ...items(field(permission, 'ipv6Ranges')).map((range) => field(range, 'cidrIpv6')),
     ];
     for (const cidr of cidrs) {
-      if (typeof cidr !== 'string' || !WORLD_CIDRS.has(cidr)) continue;
+      if (typeof cidr !== 'string' || !isWorld(cidr)) continue;
       const fromPort = integer(field(permission, 'fromPort'));
       const toPort = integer(field(permission, 'toPort'));
       rules.push({ protocol, fromPort, toPort, cidr });

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../../../schemas/types.js';
+import { addressRange } from '../cidr.js';
 import { type Exposure, mergeExposures, NO_EXPOSURE } from './exposure.js';
 import { policyStatements, principalAccount } from './policy-document.js';
 import { at } from './record.js';
@@ -103,7 +104,8 @@ function conditionScope(condition: JsonValue | undefined): ConditionScope {
         scope.narrowed = true;
         scope.accounts.push(...values.map(arnAccount).filter((account) => account !== null));
       } else if (NARROWING_KEYS.has(name)) {
-        if (name.endsWith('sourceip') && values.some(isWholeInternet)) continue;
+        if (name.endsWith('sourceip') && values.some((value) => addressRange(value)?.reach === 'internet'))
+          continue;
         scope.narrowed = true;
       }
     }
@@ -119,13 +121,4 @@ function arnAccount(arn: string): string | null {
 
 function hasWildcardAccount(arn: string): boolean {
   return (arn.split(':')[4] ?? '*').includes('*');
-}
-
-/**
- * A CIDR with prefix length 0 covers every address, whatever the address is written as (`0.0.0.0/0`, `::/0`,
- * `10.0.0.0/00`).
- */
-export function isWholeInternet(cidr: string): boolean {
-  const prefix = cidr.split('/')[1];
-  return prefix !== undefined && prefix.trim() !== '' && Number(prefix) === 0;
 }

@@ -1,5 +1,5 @@
 import type { JsonValue, SecurityEvent } from '../../../schemas/types.js';
-import { type AddressRange, addressRange } from './cidr.js';
+import { type AddressRange, addressRange } from '../cidr.js';
 import { type PortExposure, portExposure } from './port-exposure.js';
 import { oneOrMany, scalar } from './query-shape.js';
 import { at, items, request, response, text } from './record.js';

@@ -1,5 +1,5 @@
+import { addressRange, isInternetWide, rangeLabel } from '../../cidr.js';
 import { ADMIN_PORTS } from '../admin-ports.js';
-import { addressRange, isInternetWide, rangeLabel } from '../cidr.js';
 import { isTrue } from '../flag.js';
 import { exposedPorts, portExposure } from '../port-exposure.js';
 import { request, text } from '../record.js';

@@ -1,5 +1,5 @@
 import type { SecurityEvent, Severity } from '../../../../schemas/types.js';
-import { addressRange, isInternetWide } from '../cidr.js';
+import { addressRange, isInternetWide } from '../../cidr.js';
 import { request, text } from '../record.js';
 import { actor, cloudTrailRule, type RuleMatch } from '../rule.js';
 

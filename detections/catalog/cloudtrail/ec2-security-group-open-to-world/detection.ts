@@ -1,6 +1,6 @@
 import type { Severity } from '../../../../schemas/types.js';
+import { isInternetWide, rangeLabel } from '../../cidr.js';
 import { ADMIN_PORTS } from '../admin-ports.js';
-import { isInternetWide, rangeLabel } from '../cidr.js';
 import { exposedPorts, onlyPorts, type PortExposure } from '../port-exposure.js';
 import { actor, cloudTrailRule } from '../rule.js';
 import { type SecurityGroupRule, securityGroupRules } from '../security-group-rules.js';

@@ -1,4 +1,4 @@
-import { isWholeInternet } from '../policy-exposure.js';
+import { addressRange } from '../../cidr.js';
 import { request, text } from '../record.js';
 import { actor, cloudTrailRule } from '../rule.js';
 
@@ -26,7 +26,7 @@ export const detection = cloudTrailRule({
     const sourceGroup =
       text(request(event, 'eC2SecurityGroupId')) ?? text(request(event, 'eC2SecurityGroupName'));
     const owner = text(request(event, 'eC2SecurityGroupOwnerId'));
-    const world = cidr !== null && isWholeInternet(cidr);
+    const world = cidr !== null && addressRange(cidr)?.reach === 'internet';
     const foreign = owner !== null && owner !== event.account;
     const source = cidr ?? `security group ${sourceGroup ?? 'unknown'}${owner ? ` of account ${owner}` : ''}`;
     const who = actor(event);

@@ -1,4 +1,4 @@
-import { addressRange } from '../cidr.js';
+import { addressRange } from '../../cidr.js';
 import { field, request, text } from '../record.js';
 import { actor, cloudTrailRule } from '../rule.js';
 

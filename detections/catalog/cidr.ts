@@ -19,8 +19,8 @@ export interface AddressRange {
   reach: Reach;
 }
 
-// Ranges no internet host can come from; a range inside one of them is 'private'.
-const NOT_INTERNET: readonly string[] = [
+/** Ranges no internet host can come from: private, shared (CGNAT), loopback, link-local, unspecified. */
+export const NOT_INTERNET: readonly string[] = [
   '0.0.0.0/8',
   '10.0.0.0/8',
   '100.64.0.0/10',
@@ -28,6 +28,7 @@ const NOT_INTERNET: readonly string[] = [
   '169.254.0.0/16',
   '172.16.0.0/12',
   '192.168.0.0/16',
+  '::/128',
   '::1/128',
   'fc00::/7',
   'fe80::/10',
