@@ -33,8 +33,11 @@ export interface PipelineOptions {
   admit?: (finding: Finding) => boolean;
   /** The partition key a finding belongs to, saved with its dedup bucket (resharding hands buckets on by key). */
   partitionKeyOf?: (finding: Finding) => string | null;
-  /** Events up to this time are in the state cache it was restored with: the cache does not learn them again. */
-  learnedUpTo?: number;
+  /**
+   * Whether the state cache it was restored with already learned this event (a taker replaying records its
+   * snapshot covers): the cache does not learn it again.
+   */
+  learned?: (event: SecurityEvent, at: RecordAt | undefined) => boolean;
 }
 
 /** A record being processed: findings it causes are attributed to it (restoring dedup state needs this). */
@@ -84,6 +87,8 @@ export class Pipeline {
   private readonly subscriptions: Subscription[] = [];
   private readonly emitted = new EmittedFindings();
   private readonly state: StateCache;
+  /** Pushed events the restored state cache already learned (PipelineOptions.learned). */
+  private readonly alreadyLearned = new WeakSet<SecurityEvent>();
   /** The record being pushed, and the watermark step under way (which wins): see PipelineMoment. */
   private record: PipelineMoment = null;
   private step: PipelineMoment = null;
@@ -152,6 +157,7 @@ export class Pipeline {
     this.state.observe(event);
     const targets = this.router.targets(event.source, event.action);
     const ordered = this.orderedRouter.wants(event.source, event.action);
+    if (ordered && this.options.learned?.(event, at)) this.alreadyLearned.add(event);
     if (targets.length === 0 && !ordered) this.counters.unrouted += 1;
     for (const target of targets) target.events.next(event);
     if (ordered && late) this.deliverInOrder(event);
@@ -207,7 +213,7 @@ export class Pipeline {
   private deliverInOrder(event: SecurityEvent): void {
     for (const target of this.orderedRouter.targets(event.source, event.action)) {
       if (target === null) {
-        if (event.time > (this.options.learnedUpTo ?? Number.NEGATIVE_INFINITY)) this.state.learn(event);
+        if (!this.alreadyLearned.has(event)) this.state.learn(event);
       } else target.events.next(event);
     }
   }

@@ -45,13 +45,17 @@ export class StateCache {
     if (event.source === 'cloudtrail') learnSigningKey(this.store, event);
   }
 
+  /** Whether `learn` would learn anything from this event (a successful call with a learner). */
+  static learnsFrom(event: SecurityEvent): boolean {
+    return event.source === 'cloudtrail' && event.errorCode === null && LEARNERS.has(event.action);
+  }
+
   /**
    * What a successful call in STATE_ROUTES teaches about assets (instances, groups, roles, profiles, keys).
    * The pipeline calls it in event-time order, so a lookup sees the assets as they were at the event's time.
    */
   learn(event: SecurityEvent): void {
-    if (event.source !== 'cloudtrail' || event.errorCode !== null) return;
-    LEARNERS.get(event.action)?.(this.store, event);
+    if (StateCache.learnsFrom(event)) LEARNERS.get(event.action)?.(this.store, event);
   }
 
   instance(id: string): InstanceFact | undefined {
