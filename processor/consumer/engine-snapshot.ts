@@ -73,7 +73,7 @@ export function decodeEngineSnapshot(bytes: Buffer): EngineSnapshot {
   const dedup: SavedDedup = {};
   for (const { creator, partitionKey, ...bucket } of encoded.dedup) {
     const saved: SavedBucket = { bucket, creator, partitionKey };
-    (dedup[bucket.detection] ??= []).push(saved);
+    dedup[bucket.detection] = [...(dedup[bucket.detection] ?? []), saved];
   }
   return {
     shard: encoded.shard,

@@ -112,7 +112,7 @@ export class SnapshotStore {
       (item) => !item.part?.S?.startsWith(`${keep}#`),
     );
     for (let i = 0; i < stale.length; i += BATCH_WRITE_MAX) {
-      let requests = stale.slice(i, i + BATCH_WRITE_MAX).map((item) => ({
+      let requests: { DeleteRequest: { Key: Item } }[] = stale.slice(i, i + BATCH_WRITE_MAX).map((item) => ({
         DeleteRequest: { Key: { shardId: { S: shardId }, part: item.part as AttributeValue } },
       }));
       while (requests.length > 0) {
