@@ -1,4 +1,4 @@
-import { type Lease, type LeaseTable, SHARD_END } from './lease-table.js';
+import { type CheckpointExtras, type Lease, type LeaseTable, SHARD_END } from './lease-table.js';
 
 export interface LeaseCoordinatorOptions {
   table: LeaseTable;
@@ -150,19 +150,28 @@ export class LeaseCoordinator {
   }
 
   /**
-   * Stores a shard's checkpoint (at SHARD_END with its children); false when the lease is not (or no longer)
-   * held. A lease checkpointed at SHARD_END stays in held() until the next renew cycle evicts it.
+   * Stores a shard's checkpoint (at SHARD_END with its children, and with what `extras` carries); false when the
+   * lease is not (or no longer) held. A lease checkpointed at SHARD_END stays in held() until the next renew cycle evicts it.
    */
   async checkpoint(
     leaseKey: string,
     sequence: string,
     subSequence: number,
     childShardIds: readonly string[] = [],
+    extras: CheckpointExtras = {},
   ): Promise<boolean> {
     const done = await this.serialized(leaseKey, () =>
       this.write(leaseKey, (lease) =>
-        this.table.checkpoint(lease, this.workerId, sequence, subSequence, childShardIds),
+        this.table.checkpoint(lease, this.workerId, sequence, subSequence, childShardIds, extras),
       ),
+    );
+    return done !== null;
+  }
+
+  /** Marks a held source shard idle (LeaseTable.markIdle); false when the lease is not (or no longer) held. */
+  async markIdle(leaseKey: string): Promise<boolean> {
+    const done = await this.serialized(leaseKey, () =>
+      this.write(leaseKey, (lease) => this.table.markIdle(lease, this.workerId)),
     );
     return done !== null;
   }

@@ -17,6 +17,8 @@ import type { ShardBatch } from './shard-reader.js';
 export interface DecodedRecord extends DecodeResult {
   findings?: Finding[];
   watermark?: number | null;
+  /** The record's partition key (keyed stream). */
+  partitionKey?: string;
 }
 
 /** Turns one Kinesis record into events; the default is decodeRecord on its data (the keyed stream decodes Avro). */

@@ -101,9 +101,13 @@ export class DedupStage {
     this.closed = kept;
   }
 
-  /** The open buckets and the closed ones not yet forgotten, in closing order. */
-  save(): SavedBucket[] {
-    return [...this.closed, ...this.buckets.openBuckets()].map((bucket) => {
+  /**
+   * The open buckets and the closed ones ending after `closedAfter` (a taker starting at that watermark replays
+   * their close), in closing order.
+   */
+  save(closedAfter = Number.NEGATIVE_INFINITY): SavedBucket[] {
+    const closed = this.closed.filter((bucket) => bucket.end > closedAfter);
+    return [...closed, ...this.buckets.openBuckets()].map((bucket) => {
       const meta = this.meta.get(bucket.id);
       return { bucket, creator: meta?.creator ?? '', partitionKey: meta?.partitionKey ?? null };
     });

@@ -172,11 +172,11 @@ export class Pipeline {
     this.relays.get(finding.detection)?.findings.next(finding);
   }
 
-  /** The dedup buckets to save with a checkpoint (open, and closed after the last forgetClosedUpTo). */
-  saveDedup(): SavedDedup {
+  /** The dedup buckets to save with a checkpoint whose replay starts at watermark `from` (see DedupStage.save). */
+  saveDedup(from = Number.NEGATIVE_INFINITY): SavedDedup {
     const saved: SavedDedup = {};
     for (const [id, stage] of this.dedups) {
-      const buckets = stage.save();
+      const buckets = stage.save(from);
       if (buckets.length > 0) saved[id] = buckets;
     }
     return saved;
@@ -202,6 +202,11 @@ export class Pipeline {
     for (const input of this.inputs) input.events.complete();
     for (const relay of this.relays.values()) relay.findings.complete();
     this.clock.complete();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  /** Stops without flushing anything (an engine given up: a taker rebuilds what it held). */
+  dispose(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 

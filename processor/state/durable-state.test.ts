@@ -20,6 +20,11 @@ const detach = (minute: number, policyArn: string) =>
   );
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
+const restoredFrom = (durable: DurableState) => {
+  const { snapshot, learnedUpTo } = durable.save();
+  return { snapshots: [snapshot], learnedUpTo };
+};
+
 /** Whether role `ci` is admin in the state a DurableState would save. */
 const roleIsAdmin = (durable: DurableState): boolean =>
   StateCache.restore(durable.save().snapshot, options).role('ci')?.admin === true;
@@ -30,7 +35,7 @@ describe('DurableState', () => {
     durable.observe(detach(20, ADMIN)); // arrives first, happened last
     durable.observe(attach(10, ADMIN));
     durable.advanceTo(T0 + 15 * MINUTE);
-    const attached = new DurableState(options, durable.save());
+    const attached = new DurableState(options, restoredFrom(durable));
     expect(durable.learnedUpTo).toBe(T0 + 15 * MINUTE);
     expect(durable.waiting).toBe(1);
     durable.advanceTo(T0 + 25 * MINUTE);
@@ -44,7 +49,7 @@ describe('DurableState', () => {
     const durable = new DurableState(options);
     durable.observe(attach(10, ADMIN));
     durable.advanceTo(T0 + 15 * MINUTE);
-    const taker = new DurableState(options, durable.save());
+    const taker = new DurableState(options, restoredFrom(durable));
     taker.observe(attach(10, ADMIN), true); // replayed: already in the snapshot
     taker.observe(detach(12, ADMIN), false); // arrived after the snapshot, behind its bound: late, learned at once
     expect(roleIsAdmin(taker)).toBe(false);

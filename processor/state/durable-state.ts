@@ -26,9 +26,10 @@ export class DurableState {
   private bound: number;
   private readonly pending = new EventTimeQueue<SecurityEvent>(byTimeThenId);
 
-  constructor(options: StateOptions, saved?: SavedState) {
-    this.cache = saved ? StateCache.restore(saved.snapshot, options) : new StateCache(options);
-    this.bound = saved?.learnedUpTo ?? Number.NEGATIVE_INFINITY;
+  /** `restored`: saved states to start from (several: the union, for a child shard of a merge). */
+  constructor(options: StateOptions, restored?: { snapshots: readonly Buffer[]; learnedUpTo: number }) {
+    this.cache = restored ? StateCache.restore(restored.snapshots, options) : new StateCache(options);
+    this.bound = restored?.learnedUpTo ?? Number.NEGATIVE_INFINITY;
   }
 
   get learnedUpTo(): number {

@@ -110,12 +110,17 @@ export class StateCache {
     return encodeSnapshot(this.store.live());
   }
 
-  /** Rebuilds a cache from `snapshot()`; entries expired by `options.now()` are dropped. */
-  static restore(snapshot: Buffer, options: StateOptions): StateCache {
+  /**
+   * Rebuilds a cache from `snapshot()`s (several: the union, as a child shard takes over from both parents of a
+   * merge; a fact both hold keeps the later one); entries expired by `options.now()` are dropped.
+   */
+  static restore(snapshots: Buffer | readonly Buffer[], options: StateOptions): StateCache {
     const cache = new StateCache(options);
     const now = options.now();
-    for (const entry of decodeSnapshot(snapshot)) {
-      if (entry.expiresAt > now) cache.store.set(entry.kind, entry.id, entry.fact, entry.expiresAt);
+    for (const snapshot of Buffer.isBuffer(snapshots) ? [snapshots] : snapshots) {
+      for (const entry of decodeSnapshot(snapshot)) {
+        if (entry.expiresAt > now) cache.store.set(entry.kind, entry.id, entry.fact, entry.expiresAt);
+      }
     }
     return cache;
   }
