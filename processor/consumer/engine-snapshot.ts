@@ -38,7 +38,7 @@ interface Encoded {
   state: Buffer;
   dedup: (Omit<SavedBucket['bucket'], 'window'> & {
     window: FindingWindow | null;
-    creator: string;
+    closed: boolean;
     partitionKey: string | null;
   })[];
 }
@@ -60,7 +60,7 @@ export function encodeEngineSnapshot(snapshot: EngineSnapshot): Buffer {
     stepWatermark: snapshot.point.watermark,
     state: snapshot.state,
     dedup: Object.values(snapshot.dedup).flatMap((buckets) =>
-      buckets.map(({ bucket, creator, partitionKey }) => ({ ...bucket, creator, partitionKey })),
+      buckets.map(({ bucket, closed, partitionKey }) => ({ ...bucket, closed, partitionKey })),
     ),
   };
   return gzipSync(snapshotType.toBuffer(encoded));
@@ -71,8 +71,8 @@ export function decodeEngineSnapshot(bytes: Buffer): EngineSnapshot {
   // structuredClone: plain objects instead of avsc's record classes, equal to what the engine built.
   const encoded = structuredClone(snapshotType.fromBuffer(gunzipSync(bytes))) as Encoded;
   const dedup: SavedDedup = {};
-  for (const { creator, partitionKey, ...bucket } of encoded.dedup) {
-    const saved: SavedBucket = { bucket, creator, partitionKey };
+  for (const { closed, partitionKey, ...bucket } of encoded.dedup) {
+    const saved: SavedBucket = { bucket, closed, partitionKey };
     dedup[bucket.detection] = [...(dedup[bucket.detection] ?? []), saved];
   }
   return {

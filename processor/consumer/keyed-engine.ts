@@ -130,12 +130,15 @@ export class KeyedEngine {
       admit: (finding) => this.admit(finding),
       partitionKeyOf: (finding) => this.partitionKeyOfFinding(finding),
       learned: (event, at) => this.restoredAlready(event, at),
+      catchingUp: true,
     });
     this.decodeOptions = { wants: (source, action) => this.pipeline.wants(source, action) };
+    const start = Math.min(Number.POSITIVE_INFINITY, ...snapshots.map((s) => s.watermark));
     for (const { snapshot, range } of this.origins) {
-      this.pipeline.restoreDedup(range ? this.ownBuckets(snapshot.dedup) : snapshot.dedup, snapshot.point);
+      const saved = range ? this.ownBuckets(snapshot.dedup) : snapshot.dedup;
+      this.pipeline.restoreDedup(saved, snapshot.point, start);
     }
-    if (snapshots.length > 0) this.clock.advanceTo(Math.min(...snapshots.map((s) => s.watermark)));
+    if (snapshots.length > 0) this.clock.advanceTo(start);
     this.horizon = new CheckpointHorizon({ clock: this.clock, horizonMs: o.horizonMs });
     this.positions = new ShardPositions(
       this.horizon,
@@ -222,7 +225,7 @@ export class KeyedEngine {
       learnedUpTo: this.durable.learnedUpTo,
       point: { shard: this.shardId, through: this.last, watermark: this.clock.watermark },
       state: this.durable.save().snapshot,
-      dedup: this.pipeline.saveDedup(position.watermark),
+      dedup: this.pipeline.saveDedup(position.watermark - this.o.horizonMs),
     };
   }
 
@@ -240,10 +243,26 @@ export class KeyedEngine {
     return this.snapshotAt({ ...position, limit: Math.max(position.limit, this.horizon.limit()) });
   }
 
-  /** The checkpoint at `position` was written: a taker starts there, past the close of older buckets. */
+  /**
+   * The checkpoint at `position` was written. A taker starts at its watermark; closed buckets are kept a horizon
+   * longer, as a finding passing alone under a bucket's id (its window ends after the bucket) may still follow.
+   */
   checkpointWritten(position: EnginePosition): void {
     this.checkpointed = position;
-    this.pipeline.forgetClosedUpTo(position.watermark);
+    this.pipeline.forgetClosedUpTo(position.watermark - this.o.horizonMs);
+  }
+
+  /**
+   * The shard has been read up to its tip (a read with nothing behind it) since this engine started: past
+   * anything a previous owner can have read, so deferred first findings may go out (see DedupStage).
+   */
+  caughtUp(): void {
+    this.positions.begin(null, []);
+    try {
+      this.pipeline.caughtUp();
+    } finally {
+      this.positions.end();
+    }
   }
 
   /** The engine is given up (lease lost, shard ended, worker stopping): nothing is flushed. */

@@ -62,6 +62,11 @@ export interface ShardProcessorOptions {
   /** Monotonic ms (default performance.now). */
   now?: () => number;
   /**
+   * Called once, after the first batch read with nothing behind it (MillisBehindLatest 0): the processor has read
+   * past everything a previous owner of the lease can have read.
+   */
+  onCaughtUp?: () => void;
+  /**
    * Records up to this sequence number already went through this pipeline (a lease lost and taken back):
    * they are tracked for checkpoints but not pushed again, which would count them twice in open windows.
    */
@@ -92,6 +97,7 @@ export class ShardProcessor {
   private recordCount = 0;
   private lost = false;
   private last: string | undefined;
+  private caughtUp = false;
 
   constructor(private readonly o: ShardProcessorOptions) {
     this.shardId = o.shardId;
@@ -134,6 +140,10 @@ export class ShardProcessor {
       if (this.stopping) break;
       this.behind = batch.millisBehindLatest;
       this.process(batch.records);
+      if (batch.millisBehindLatest === 0 && !this.caughtUp) {
+        this.caughtUp = true;
+        this.o.onCaughtUp?.();
+      }
       if (batch.shardEnd) return this.finish(batch.childShardIds);
       if (!(await this.checkpointIfDue(false))) return 'lost';
       if (batch.records.length > 0 || batch.millisBehindLatest > 0) this.emptySince = undefined;

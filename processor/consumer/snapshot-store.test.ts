@@ -100,7 +100,7 @@ describe('engine snapshot encoding', () => {
               count: 4,
               window: finding.window,
             },
-            creator: 'f1',
+            closed: false,
             partitionKey: '111122223333',
           },
         ],

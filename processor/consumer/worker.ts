@@ -475,7 +475,7 @@ export class Worker {
       input,
       ready: () => both(delivery.ready(), publisher?.ready()),
       flush: () => both(delivery.flush(), publisher?.flush()),
-      ...(engine ? { decoder: engine.decode } : {}),
+      ...(engine ? { decoder: engine.decode, onCaughtUp: () => engine.caughtUp() } : {}),
       checkpoint: (position) =>
         engine ? this.checkpointKeyed(engine, position) : this.checkpointShared(shardId, position),
       finish: (children) => this.finishShard(shardId, children, engine),

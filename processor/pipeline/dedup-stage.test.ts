@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { minutes } from '../../detections/operators/index.js';
 import type { Finding } from '../../schemas/types.js';
 import { DedupStage, type PipelineMoment } from './dedup-stage.js';
+import { EmittedFindings } from './emitted-findings.js';
 
-const finding = (id: string, minute: number, count = 1): Finding => ({
+const finding = (id: string, minute: number, count = 1, windowEnd?: number): Finding => ({
   id,
   detection: 'root-usage',
   title: id,
@@ -12,7 +13,7 @@ const finding = (id: string, minute: number, count = 1): Finding => ({
   tier: 'alert',
   riskScore: 75,
   time: minutes(minute),
-  window: null,
+  window: windowEnd === undefined ? null : { start: minutes(minute), end: minutes(windowEnd) },
   account: '111122223333',
   region: 'us-east-1',
   principal: null,
@@ -31,22 +32,32 @@ type Step = { record: number; finding: Finding } | { watermark: number };
 
 const record = (sequence: number, f: Finding): Step => ({ record: sequence, finding: f });
 
-/** Runs steps through a stage (optionally from index `from`), returning [id, count] emitted in order. */
-function play(stage: DedupStage, steps: readonly Step[], from = 0): [string, number][] {
-  const out: [string, number][] = [];
-  const emit = (f: Finding) => out.push([f.id, f.count]);
-  for (const step of steps.slice(from)) {
-    if ('record' in step) {
-      const moment: PipelineMoment = { kind: 'record', shard: 's', sequence: BigInt(step.record) };
-      stage.accept(step.finding, moment, emit);
-    } else stage.advance(minutes(step.watermark), emit);
+/** A dedup stage behind the pipeline's repeat filter: what a sink receives, as [id, count]. */
+class Run {
+  readonly out: [string, number][] = [];
+  readonly emitted = new EmittedFindings(100);
+  constructor(readonly stage: DedupStage) {}
+  readonly emit = (f: Finding) => {
+    if (this.emitted.classify(f) !== 'repeat') this.out.push([f.id, f.count]);
+  };
+  play(steps: readonly Step[]): this {
+    for (const step of steps) {
+      if ('record' in step) {
+        const moment: PipelineMoment = { kind: 'record', shard: 's', sequence: BigInt(step.record) };
+        this.stage.accept(step.finding, moment, this.emit);
+      } else this.stage.advance(minutes(step.watermark), this.emit);
+    }
+    return this;
   }
-  return out;
 }
 
 const lastCounts = (emitted: readonly [string, number][]) => new Map(emitted);
+const watermarkBefore = (steps: readonly Step[], index: number) =>
+  steps
+    .slice(0, index)
+    .reduce((w, s) => ('watermark' in s ? minutes(s.watermark) : w), Number.NEGATIVE_INFINITY);
 
-describe('DedupStage save and restore', () => {
+describe('DedupStage', () => {
   const steps: Step[] = [
     record(1, finding('f1', 5)),
     record(2, finding('f2', 10, 2)),
@@ -55,62 +66,76 @@ describe('DedupStage save and restore', () => {
     record(4, finding('f4', 40)),
     { watermark: 61 }, // closes the 00:00 bucket: roll-up of 5
     record(5, finding('f5', 65)),
-    record(6, finding('f6', 70)),
-    { watermark: 130 },
+    record(6, finding('late', 50, 1, 70)), // due after its bucket's end: passes alone, count 1 < 5 (no news)
+    record(7, finding('f6', 70)),
+    { watermark: 125 },
+    record(8, finding('f7', 130)),
+    { watermark: 200 },
   ];
 
   it('emits the first of a bucket at once and one roll-up at its close, as the dedup operator does', () => {
-    const emitted = play(new DedupStage(minutes(60)), steps);
-    expect(emitted.map(([, count]) => count)).toEqual([1, 5, 1, 2]);
+    const run = new Run(new DedupStage(minutes(60))).play(steps);
+    expect(run.out.map(([, count]) => count)).toEqual([1, 5, 1, 2, 1]);
   });
 
-  it('a taker replaying from an earlier checkpoint with the saved buckets merges each finding once', () => {
-    const whole = play(new DedupStage(minutes(60)), steps);
-    for (let savedAfter = 1; savedAfter <= steps.length; savedAfter += 1) {
-      for (let replayFrom = 0; replayFrom <= savedAfter; replayFrom += 1) {
-        const owner = new DedupStage(minutes(60));
-        const before = play(owner, steps.slice(0, savedAfter));
-        const processed = steps
-          .slice(0, savedAfter)
-          .filter((s): s is { record: number; finding: Finding } => 'record' in s);
-        const watermarks = steps
-          .slice(0, savedAfter)
-          .flatMap((s) => ('watermark' in s ? [minutes(s.watermark)] : []));
-        // The checkpoint's replay starts at step `replayFrom`: buckets closing by the watermark before it are not needed.
-        const replayWatermark = steps
-          .slice(0, replayFrom)
-          .reduce((w, s) => ('watermark' in s ? minutes(s.watermark) : w), Number.NEGATIVE_INFINITY);
-        owner.forgetClosedUpTo(replayWatermark);
-        const saved = owner.save();
-        const taker = new DedupStage(minutes(60));
-        taker.restore(saved, {
-          shard: 's',
-          through: processed.length > 0 ? BigInt((processed.at(-1) as { record: number }).record) : null,
-          watermark: watermarks.at(-1) ?? Number.NEGATIVE_INFINITY,
-        });
-        taker.advance(replayWatermark, () => undefined);
-        const after = play(taker, steps, replayFrom);
-        const seen = lastCounts([...before, ...after]);
-        expect({ savedAfter, replayFrom, counts: seen }).toEqual({
-          savedAfter,
-          replayFrom,
-          counts: lastCounts(whole),
-        });
-        // What the taker emits for an id never has a lower count than what the owner emitted for it.
-        for (const [id, count] of after) {
-          const earlier = before.filter(([other]) => other === id).map(([, c]) => c);
-          expect(count).toBeGreaterThanOrEqual(Math.min(...earlier, count));
+  it('while catching up, emits a first finding with its bucket close, or once caught up if still open', () => {
+    const run = new Run(new DedupStage(minutes(60), undefined, { catchingUp: true })).play(
+      steps.slice(0, 10),
+    );
+    expect(run.out.map(([, count]) => count)).toEqual([5, 2]); // roll-ups only
+    run.play(steps.slice(10, 11));
+    run.stage.caughtUp(run.emit);
+    expect(run.out.map(([, count]) => count)).toEqual([5, 2, 1]); // f7's bucket is still open: its first now
+    run.play(steps.slice(11));
+    expect(run.out.map(([, count]) => count)).toEqual([5, 2, 1]);
+  });
+
+  it('a taker from any checkpoint merges each finding once, ends with the same counts and never lowers one', () => {
+    const whole = new Run(new DedupStage(minutes(60))).play(steps);
+    const expected = JSON.stringify([...lastCounts(whole.out)]);
+    const problems: string[] = [];
+    for (let diedAt = 1; diedAt <= steps.length; diedAt += 1) {
+      for (let savedAfter = 0; savedAfter <= diedAt; savedAfter += 1) {
+        for (let replayFrom = 0; replayFrom <= savedAfter; replayFrom += 1) {
+          const owner = new Run(new DedupStage(minutes(60)));
+          owner.play(steps.slice(0, savedAfter));
+          const replayWatermark = watermarkBefore(steps, replayFrom);
+          const processed = steps
+            .slice(0, savedAfter)
+            .flatMap((s) => ('record' in s ? [BigInt(s.record)] : []));
+          const saved = owner.stage.save(replayWatermark - minutes(60));
+          const point = {
+            shard: 's',
+            through: processed.at(-1) ?? null,
+            watermark: watermarkBefore(steps, savedAfter),
+          };
+          owner.play(steps.slice(savedAfter, diedAt)); // then it dies, after some emissions a sink may have seen
+          const taker = new Run(new DedupStage(minutes(60), undefined, { catchingUp: true }));
+          for (const [id, count] of taker.stage.restore(saved, point, replayWatermark))
+            taker.emitted.seen(id, count);
+          taker.stage.advance(replayWatermark, taker.emit);
+          for (let index = replayFrom; index < steps.length; index += 1) {
+            if (index === diedAt) taker.stage.caughtUp(taker.emit);
+            taker.play([steps[index] as Step]);
+          }
+          if (diedAt === steps.length) taker.stage.caughtUp(taker.emit);
+          const seen = [...owner.out, ...taker.out];
+          const context = { diedAt, savedAfter, replayFrom };
+          expect({ ...context, counts: lastCounts(seen) }).toEqual({
+            ...context,
+            counts: lastCounts(whole.out),
+          });
+          const highest = new Map<string, number>();
+          for (const [id, count] of seen) {
+            expect({ ...context, id, lower: count < (highest.get(id) ?? 0) }).toEqual({
+              ...context,
+              id,
+              lower: false,
+            });
+            highest.set(id, Math.max(count, highest.get(id) ?? 0));
+          }
         }
       }
     }
-  });
-
-  it('a taker re-emits the first finding of a saved bucket it replays (the owner may have died before the ack)', () => {
-    const owner = new DedupStage(minutes(60));
-    play(owner, steps.slice(0, 2));
-    const taker = new DedupStage(minutes(60));
-    taker.restore(owner.save(), { shard: 's', through: 2n, watermark: Number.NEGATIVE_INFINITY });
-    const emitted = play(taker, steps.slice(0, 6));
-    expect(emitted.map(([, count]) => count)).toEqual([1, 5]);
   });
 });

@@ -13,6 +13,11 @@ export class EmittedFindings {
     this.countById = new LRUCache({ max: maxIds });
   }
 
+  /** An id another engine emitted with `count` before this one took over: only a higher count is news. */
+  seen(id: string, count: number): void {
+    if ((this.countById.get(id) ?? Number.NEGATIVE_INFINITY) < count) this.countById.set(id, count);
+  }
+
   /** `new` the first time an id is seen, `update` when it comes back with a higher count, else `repeat`. */
   classify(finding: Finding): 'new' | 'update' | 'repeat' {
     const previous = this.countById.get(finding.id);

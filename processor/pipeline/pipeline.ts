@@ -34,6 +34,11 @@ export interface PipelineOptions {
   /** The partition key a finding belongs to, saved with its dedup bucket (resharding hands buckets on by key). */
   partitionKeyOf?: (finding: Finding) => string | null;
   /**
+   * A taker replaying records another engine may have processed: dedup defers first findings until caughtUp()
+   * (see DedupStage), so no count a sink saw goes down.
+   */
+  catchingUp?: boolean;
+  /**
    * Whether the state cache it was restored with already learned this event (a taker replaying records its
    * snapshot covers): the cache does not learn it again.
    */
@@ -182,14 +187,25 @@ export class Pipeline {
     return saved;
   }
 
-  /** Saved buckets closing by `watermark` are no longer needed (a checkpoint's replay starts past it). */
+  /** Closed buckets ending by `watermark` are no longer needed. */
   forgetClosedUpTo(watermark: number): void {
     for (const stage of this.dedups.values()) stage.forgetClosedUpTo(watermark);
   }
 
-  /** Puts saved buckets back, before the first event (see DedupStage.restore); unknown detections are skipped. */
-  restoreDedup(saved: SavedDedup, point: RestorePoint): void {
-    for (const [id, buckets] of Object.entries(saved)) this.dedups.get(id)?.restore(buckets, point);
+  /**
+   * Puts saved buckets back before the first event, for a taker starting at `watermark` (see DedupStage.restore);
+   * buckets of detections this pipeline does not run are skipped.
+   */
+  restoreDedup(saved: SavedDedup, point: RestorePoint, watermark: number): void {
+    for (const [id, buckets] of Object.entries(saved)) {
+      const emitted = this.dedups.get(id)?.restore(buckets, point, watermark) ?? new Map<string, number>();
+      for (const [findingId, count] of emitted) this.emitted.seen(findingId, count);
+    }
+  }
+
+  /** The taker has caught up with what the previous owner may have read (see PipelineOptions.catchingUp). */
+  caughtUp(): void {
+    for (const stage of this.dedups.values()) stage.caughtUp((finding) => this.emit(finding));
   }
 
   close(input: string): void {
@@ -255,7 +271,9 @@ export class Pipeline {
   /** The detection's findings through its dedup stage, when it has a dedup period. */
   private deduplicated(detection: Detection, findings: Observable<Finding>): Observable<Finding> {
     if (detection.dedupPeriodMs === undefined) return findings;
-    const stage = new DedupStage(detection.dedupPeriodMs, this.options.partitionKeyOf);
+    const stage = new DedupStage(detection.dedupPeriodMs, this.options.partitionKeyOf, {
+      catchingUp: this.options.catchingUp === true,
+    });
     this.dedups.set(detection.id, stage);
     // An event-time operator subscribes upstream first: a window's findings reach the stage before it closes
     // buckets for the same watermark.
