@@ -19,6 +19,7 @@ describe('parseConsumerConfig', () => {
       horizonMs: 3_600_000,
       idleTimeoutMs: 30_000,
       keyedStream: undefined,
+      snapshotIntervalMs: 60_000,
       fanOut: false,
       healthPort: undefined,
     });
@@ -39,6 +40,7 @@ consumer:
   horizon: 2h
   idleTimeout: 45s
   keyedStream: { stream: sw-keyed, leaseTable: sw-keyed-leases }
+  snapshotInterval: 2m
   fanOut: true
   healthPort: 8080
 `);
@@ -54,6 +56,7 @@ consumer:
       horizonMs: 7_200_000,
       idleTimeoutMs: 45_000,
       keyedStream: { stream: 'sw-keyed', leaseTable: 'sw-keyed-leases' },
+      snapshotIntervalMs: 120_000,
       fanOut: true,
       healthPort: 8080,
     });

@@ -26,6 +26,8 @@ export interface ConsumerConfig {
   idleTimeoutMs: number;
   /** The internal stream between the `ingest` and `detect` roles, and the lease table of its consumers. */
   keyedStream: KeyedStream | undefined;
+  /** A keyed shard checkpoints, saving its engine's snapshot, at most this often. */
+  snapshotIntervalMs: number;
   /** Enhanced fan-out (SubscribeToShard) instead of GetRecords polling; the consumer is named after the lease table. */
   fanOut: boolean;
   /** Port of the /healthz and /metrics endpoint (0: any free port); none when unset. */
@@ -38,6 +40,7 @@ export const DEFAULT_CONSUMER = {
   checkpointIntervalMs: 5_000,
   horizonMs: 3_600_000,
   idleTimeoutMs: 30_000,
+  snapshotIntervalMs: 60_000,
 } as const;
 
 /**
@@ -87,6 +90,7 @@ export function parseConsumerConfig(
     horizonMs: duration('horizon', DEFAULT_CONSUMER.horizonMs),
     idleTimeoutMs: duration('idleTimeout', DEFAULT_CONSUMER.idleTimeoutMs),
     keyedStream: keyedStream(section.keyedStream, `${path}.keyedStream`, { stream, leaseTable }),
+    snapshotIntervalMs: duration('snapshotInterval', DEFAULT_CONSUMER.snapshotIntervalMs),
     fanOut: optionalBoolean(section.fanOut, `${path}.fanOut`) ?? false,
     healthPort: port(section.healthPort, `${path}.healthPort`),
   };
