@@ -187,8 +187,11 @@ export class ShardProcessor {
         sequence,
         decoded.events.map((event) => event.time),
       );
-      if (!seen) input.push(shardId, decoded, positions, at);
-      positions.end();
+      try {
+        if (!seen) input.push(shardId, decoded, positions, at);
+      } finally {
+        positions.end();
+      }
       if (!seen) for (const deadLetter of decoded.deadLetters) this.o.onDeadLetter?.(deadLetter);
       this.recordCount += 1;
       this.last = sequence;

@@ -112,7 +112,8 @@ export class KeyedPublisher implements EventPublisher {
 
   /** A higher watermark: carried by every record from now on, and put alone on every open keyed shard. */
   advanceWatermark(watermark: number): void {
-    if (this.watermark !== null && watermark <= this.watermark) return;
+    // -Infinity (a source shard not checkpointed yet) promises nothing.
+    if (!Number.isFinite(watermark) || (this.watermark !== null && watermark <= this.watermark)) return;
     this.watermark = watermark;
     this.heartbeats = this.heartbeats
       .then(async () => {
