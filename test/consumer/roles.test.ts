@@ -103,15 +103,14 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
     writeFileSync(tickFile, ticks.map((record) => JSON.stringify(record)).join('\n'));
     const expected = lastVersions(await replayFindings([...SAMPLES, tickFile]));
 
-    const config = (name: string, leaseTable: string) => {
+    const config = (name: string, leaseTable: string, keyed: boolean) => {
       const path = join(directory, `${name}.yaml`);
       writeFileSync(
         path,
         `consumer:
   stream: ${SOURCE}
   leaseTable: ${leaseTable}
-  keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }
-  region: us-east-1
+${keyed ? `  keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }\n` : ''}  region: us-east-1
   endpoints: { kinesis: '${env.kinesis.endpoint}', dynamodb: '${env.dynamo.endpoint}' }
   checkpointInterval: 200ms
 `,
@@ -128,9 +127,10 @@ describe('`shardwatch run --role ingest` and `--role detect` as two processes', 
       env.children.push(child);
       return { child, out };
     };
-    // The split roles share one config, as their ECS services would; `all` reads the same stream on its own leases.
-    const all = start('all', config('all', 'all-leases'));
-    const splitConfig = config('split', 'split-leases');
+    // The split roles share one config, as their ECS services would; `all` (one task, no keyed stream) reads the
+    // same stream on its own leases.
+    const all = start('all', config('all', 'all-leases', false));
+    const splitConfig = config('split', 'split-leases', true);
     const ingest = start('ingest', splitConfig);
     const detect = start('detect', splitConfig);
     const split = () => lastVersions([...findingsIn(ingest.out), ...findingsIn(detect.out)]);

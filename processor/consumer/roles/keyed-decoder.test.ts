@@ -108,6 +108,17 @@ describe('KeyedRecordDecoder', () => {
     expect(result.events).toEqual([event]);
   });
 
+  it('keeps an event sent again with the same id at a later time (a GuardDuty finding updated): no copy', () => {
+    const decoder = new KeyedRecordDecoder();
+    const updated = encodeKeyedRecord({
+      watermark: null,
+      event: { ...event, time: event.time + 60_000 },
+      finding: null,
+    });
+    expect(decoder.decode(record(avro), origin('1'), {}).events).toHaveLength(1);
+    expect(decoder.decode(record(updated), origin('2'), {}).events).toHaveLength(1);
+  });
+
   it('skips a second copy under the same key, keeps the event under another key', () => {
     const decoder = new KeyedRecordDecoder();
     const first = decoder.decode(record(avro, ACCOUNT), origin('1'), {});
@@ -183,12 +194,15 @@ describe('KeyedRecordDecoder', () => {
     };
     const carried = encodeKeyedRecord({ watermark: WATERMARK, event: null, finding });
     const heartbeat = encodeKeyedRecord({ watermark: WATERMARK + 1, event: null, finding: null });
-    for (const offset of ['1', '2']) {
-      const result = decoder.decode(record(carried), origin(offset), {});
-      expect(result.findings).toEqual([finding]);
-      expect(result.events).toEqual([]);
-    }
-    expect(decoder.decode(record(heartbeat, 'watermark'), origin('3'), {})).toEqual({
+    const first = decoder.decode(record(carried), origin('1'), {});
+    expect(first.findings).toEqual([finding]);
+    expect(first.events).toEqual([]);
+    // A copy (ingest published it again) is dropped; the same finding found again later is not a copy.
+    expect(decoder.decode(record(carried), origin('2'), {}).findings).toBeUndefined();
+    const later = { ...finding, time: finding.time + 3_600_000 };
+    const again = encodeKeyedRecord({ watermark: WATERMARK, event: null, finding: later });
+    expect(decoder.decode(record(again), origin('3'), {}).findings).toEqual([later]);
+    expect(decoder.decode(record(heartbeat, 'watermark'), origin('4'), {})).toEqual({
       events: [],
       deadLetters: [],
       ignored: 0,
