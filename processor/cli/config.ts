@@ -10,7 +10,7 @@ export interface DetectionSettings {
 }
 
 export interface ShardwatchConfig {
-  /** Allowed lateness of events behind the newest event of their input (DESIGN.md §3). */
+  /** Allowed lateness of events behind the newest event of their input (docs/architecture.md, Event time). */
   latenessMs: number;
   state: { maxEntries: number; maxBytes: number; ttlMs: number };
   /** By detection id; detections not listed are enabled with default params. */

@@ -67,11 +67,21 @@ function stream(o: { republish: boolean }): Keyed[] {
   const records: Keyed[] = [];
   let sequence = 1000n;
   let maxTime = Number.NEGATIVE_INFINITY;
-  const put = (key: string, content: Pick<KeyedRecord, 'event' | 'finding'>, time: number) => {
+  const put = (
+    key: string,
+    content: Pick<KeyedRecord, 'event' | 'finding'>,
+    time: number,
+    origin?: string,
+  ) => {
     maxTime = Math.max(maxTime, time);
     sequence += 1n;
     const stale = Number(sequence % 3n) * MINUTE; // promises from producers with staler views
-    records.push({ sequence, key, record: { watermark: maxTime - LATENESS - stale, ...content } });
+    const record = {
+      watermark: maxTime - LATENESS - stale,
+      origin: origin ?? `source:${sequence}`,
+      ...content,
+    };
+    records.push({ sequence, key, record });
   };
   for (const [index, json] of adminProfileSetup().entries()) {
     put(ACCOUNT, { event: decoded(json), finding: null }, T0 + index * 1000);
@@ -127,8 +137,10 @@ function stream(o: { republish: boolean }): Keyed[] {
     if (o.republish && minute % 13 === 6 && records.length > 20) {
       // ingest re-published an earlier record (a retried PutRecords, a source shard replayed after takeover)
       const copy = records[records.length - 12] as Keyed;
-      if (copy.record.event)
-        put(copy.key, { event: copy.record.event, finding: null }, copy.record.event.time);
+      if (copy.record.event) {
+        const { event, origin } = copy.record;
+        put(copy.key, { event, finding: null }, event.time, origin ?? undefined);
+      }
     }
   }
   // A heartbeat far ahead: every window and dedup bucket closes.
@@ -136,7 +148,7 @@ function stream(o: { republish: boolean }): Keyed[] {
   records.push({
     sequence,
     key: 'watermark',
-    record: { watermark: T0 + 10 * 60 * MINUTE, event: null, finding: null },
+    record: { watermark: T0 + 10 * 60 * MINUTE, origin: null, event: null, finding: null },
   });
   return records;
 }
@@ -339,10 +351,22 @@ describe('KeyedEngine', () => {
     const launch = (minute: number, id: number) =>
       decoded(runInstancesRecord(ACCOUNT, at(minute), 'p4d.24xlarge', id));
     const tiny: Keyed[] = [
-      { sequence: 1n, key: ACCOUNT, record: { watermark: at(0), event: launch(0, 1), finding: null } },
-      { sequence: 2n, key: 'watermark', record: { watermark: at(30), event: null, finding: null } },
+      {
+        sequence: 1n,
+        key: ACCOUNT,
+        record: { watermark: at(0), origin: 'o1', event: launch(0, 1), finding: null },
+      },
+      {
+        sequence: 2n,
+        key: 'watermark',
+        record: { watermark: at(30), origin: null, event: null, finding: null },
+      },
       // A producer with a stale view promised only 10 minutes; the launch at 20 minutes is behind 30 already.
-      { sequence: 3n, key: ACCOUNT, record: { watermark: at(10), event: launch(20, 2), finding: null } },
+      {
+        sequence: 3n,
+        key: ACCOUNT,
+        record: { watermark: at(10), origin: 'o3', event: launch(20, 2), finding: null },
+      },
     ];
     const sink = new Sink();
     const counters = new PipelineCounters();

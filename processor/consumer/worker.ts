@@ -30,10 +30,11 @@ import { SnapshotStore } from './snapshot-store.js';
  */
 export interface EventPublisher {
   wants(source: EventSource, action: string): boolean;
-  publish(event: SecurityEvent, onAcked: () => void): void;
+  /** `origin`: where it was read (shard, sequence number, index), the same for a copy published again. */
+  publish(event: SecurityEvent, onAcked: () => void, origin: string): void;
   /** Whether this detection's findings go to the keyed stream instead of the sinks. */
   relays(detection: string): boolean;
-  publishFinding(finding: Finding, onAcked: () => void): void;
+  publishFinding(finding: Finding, onAcked: () => void, origin: string): void;
   /**
    * Ingest's watermark (see KeyedRecord): the minimum over source shards of what their checkpoints promise.
    * Every record put from now on carries it, and every keyed shard is told when it moves.
@@ -275,6 +276,8 @@ export class Worker {
     const horizon = new CheckpointHorizon({ clock, horizonMs: o.horizonMs ?? DEFAULT_HORIZON_MS });
     const state = new StateCache({ ...o.state, now: () => clock.latest });
     let pushing: ShardPositions | undefined;
+    /** `<shard>:<sequence>` of the record being pushed: where ingest read what it publishes. */
+    let origin = '';
     const pipelineOptions: PipelineOptions = {
       detections: o.detections,
       clock,
@@ -285,7 +288,8 @@ export class Worker {
         const onAcked = () => {
           for (const release of releases) release?.();
         };
-        if (o.publisher?.relays(finding.detection)) o.publisher.publishFinding(finding, onAcked);
+        if (o.publisher?.relays(finding.detection))
+          o.publisher.publishFinding(finding, onAcked, `${origin}:${finding.id}`);
         else o.delivery.submit(finding, onAcked);
       },
     };
@@ -298,13 +302,15 @@ export class Worker {
         pipeline.close(id);
         void this.markIdleIfDone(id);
       },
-      push: (id, record, held) => {
+      push: (id, record, held, at) => {
         pushing = held;
+        origin = `${id}:${at.sequence}`;
         try {
-          for (const event of record.events) {
+          record.events.forEach((event, index) => {
             pipeline.push(id, event);
-            if (o.publisher?.wants(event.source, event.action)) o.publisher.publish(event, held.hold());
-          }
+            if (o.publisher?.wants(event.source, event.action))
+              o.publisher.publish(event, held.hold(), `${origin}:${index}`);
+          });
         } finally {
           pushing = undefined;
         }

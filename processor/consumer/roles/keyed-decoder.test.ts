@@ -17,7 +17,12 @@ const event = testEvent({
   raw: { eventName: 'ConsoleLogin' },
 });
 const WATERMARK = 1_699_999_700_000;
-const avro = encodeKeyedRecord({ watermark: WATERMARK, event, finding: null });
+const avro = encodeKeyedRecord({
+  watermark: WATERMARK,
+  origin: 'shardId-000000000003:4960:0',
+  event,
+  finding: null,
+});
 
 function record(data: Uint8Array | undefined, key = ACCOUNT): _Record {
   return {
@@ -108,15 +113,17 @@ describe('KeyedRecordDecoder', () => {
     expect(result.events).toEqual([event]);
   });
 
-  it('keeps an event sent again with the same id at a later time (a GuardDuty finding updated): no copy', () => {
+  it('keeps the same event read from another source record (a duplicate delivery is two events, as in replay)', () => {
     const decoder = new KeyedRecordDecoder();
-    const updated = encodeKeyedRecord({
+    const elsewhere = encodeKeyedRecord({
       watermark: null,
-      event: { ...event, time: event.time + 60_000 },
+      origin: 'shardId-000000000001:77:0',
+      event,
       finding: null,
     });
     expect(decoder.decode(record(avro), origin('1'), {}).events).toHaveLength(1);
-    expect(decoder.decode(record(updated), origin('2'), {}).events).toHaveLength(1);
+    expect(decoder.decode(record(elsewhere), origin('2'), {}).events).toHaveLength(1);
+    expect(decoder.decode(record(elsewhere), origin('3'), {}).events).toHaveLength(0); // its own copy
   });
 
   it('skips a second copy under the same key, keeps the event under another key', () => {
@@ -141,7 +148,12 @@ describe('KeyedRecordDecoder', () => {
 
   it('forgets the oldest copies beyond maxSeen', () => {
     const decoder = new KeyedRecordDecoder({ maxSeen: 1 });
-    const other = encodeKeyedRecord({ watermark: null, event: { ...event, id: 'evt-2' }, finding: null });
+    const other = encodeKeyedRecord({
+      watermark: null,
+      origin: 'o2',
+      event: { ...event, id: 'evt-2' },
+      finding: null,
+    });
     expect(decoder.decode(record(avro), origin('1'), {}).events).toHaveLength(1);
     expect(decoder.decode(record(other), origin('2'), {}).events).toHaveLength(1);
     expect(decoder.decode(record(avro), origin('3'), {}).events).toHaveLength(1);
@@ -192,16 +204,20 @@ describe('KeyedRecordDecoder', () => {
       dedupKey: ACCOUNT,
       context: {},
     };
-    const carried = encodeKeyedRecord({ watermark: WATERMARK, event: null, finding });
-    const heartbeat = encodeKeyedRecord({ watermark: WATERMARK + 1, event: null, finding: null });
+    const carried = encodeKeyedRecord({ watermark: WATERMARK, origin: 's:1:f-1', event: null, finding });
+    const heartbeat = encodeKeyedRecord({
+      watermark: WATERMARK + 1,
+      origin: null,
+      event: null,
+      finding: null,
+    });
     const first = decoder.decode(record(carried), origin('1'), {});
     expect(first.findings).toEqual([finding]);
     expect(first.events).toEqual([]);
-    // A copy (ingest published it again) is dropped; the same finding found again later is not a copy.
+    // A copy (ingest published it again) is dropped; the same finding made from another record is not a copy.
     expect(decoder.decode(record(carried), origin('2'), {}).findings).toBeUndefined();
-    const later = { ...finding, time: finding.time + 3_600_000 };
-    const again = encodeKeyedRecord({ watermark: WATERMARK, event: null, finding: later });
-    expect(decoder.decode(record(again), origin('3'), {}).findings).toEqual([later]);
+    const again = encodeKeyedRecord({ watermark: WATERMARK, origin: 's:9:f-1', event: null, finding });
+    expect(decoder.decode(record(again), origin('3'), {}).findings).toEqual([finding]);
     expect(decoder.decode(record(heartbeat, 'watermark'), origin('4'), {})).toEqual({
       events: [],
       deadLetters: [],

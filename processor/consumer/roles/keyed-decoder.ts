@@ -15,10 +15,10 @@ export type ParsedRecord = { record: KeyedRecord; deadLetter?: undefined } | { d
 /**
  * A keyed shard engine's record decoder: each keyed-stream record is one KeyedRecord (Avro, keyed-record.avsc).
  * It remembers the partition key each event arrived under (`keyOf`), so a detection sees only the copies
- * published for its own key, and drops a copy of an event or finding it already decoded — same key, id and
- * time: ingest publishes at least once (a retried PutRecords, a source shard replayed after takeover), and
- * windows and roll-ups must not count twice. A GuardDuty finding sent again later (same id, a later time) is
- * no copy. One per engine: a taker's fresh engine must see the copies its snapshot does not cover.
+ * published for its own key, and drops a copy it already decoded — same key and origin (where ingest read it):
+ * ingest publishes at least once (a retried PutRecords, a source shard replayed after takeover), and windows
+ * and roll-ups must not count twice; two source records with the same content are two events, as in replay.
+ * One per engine: a taker's fresh engine must see the copies its snapshot does not cover.
  *
  *   const decoder = new KeyedRecordDecoder();
  *   decoder.decode(record, origin, options).events; decoder.keyOf(event); // '111122223333'
@@ -61,7 +61,7 @@ export class KeyedRecordDecoder {
     result.partitionKey = key;
     const { event, finding } = keyed;
     if (finding) {
-      const copy = `${key}\u0000finding\u0000${finding.id}\u0000${finding.time}`;
+      const copy = `${key}\u0000${keyed.origin ?? `${finding.id}\u0000${finding.time}`}`;
       if (this.seen.has(copy)) result.skipped = 1;
       else {
         this.seen.set(copy, true);
@@ -69,7 +69,7 @@ export class KeyedRecordDecoder {
       }
     }
     if (!event) return result;
-    const copy = `${key}\u0000${event.id}\u0000${event.time}`;
+    const copy = `${key}\u0000${keyed.origin ?? `${event.id}\u0000${event.time}`}`;
     if (this.seen.has(copy) || (options.wants && !options.wants(event.source, event.action))) {
       result.skipped = 1;
       return result;

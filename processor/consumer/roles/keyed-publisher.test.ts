@@ -62,6 +62,9 @@ const finding = (id: string, dedupKey: string): Finding => ({
   context: {},
 });
 
+/** Where the events came from: the publisher only carries it. */
+const ORIGIN = 'shardId-000000000000:4960:0';
+
 const login = (id: string, time: number) =>
   testEvent({ id, time, action: 'signin:ConsoleLogin', srcIp: IP, errorCode: 'Failed authentication' });
 const tags = (id: string, time: number) => testEvent({ id, time, action: 'ec2:CreateTags' });
@@ -128,12 +131,12 @@ describe('KeyedPublisher against kinesis-local', () => {
     const p = publisher(stream);
     const { acked, onAcked } = ackCounter();
     // Any order: the records carry the watermark, the detect side needs no order.
-    p.publish(login('b', 3_000), onAcked('b'));
-    p.publish(tags('z', 1_000), onAcked('z'));
+    p.publish(login('b', 3_000), onAcked('b'), ORIGIN);
+    p.publish(tags('z', 1_000), onAcked('z'), ORIGIN);
     p.advanceWatermark(1_500);
     p.advanceWatermark(1_200); // an older promise changes nothing
     p.advanceWatermark(Number.NEGATIVE_INFINITY); // a source shard not checkpointed yet promises nothing
-    p.publish(login('a', 2_000), onAcked('a'));
+    p.publish(login('a', 2_000), onAcked('a'), ORIGIN);
     await p.flush();
     expect(p.promised).toBe(1_500);
     expect(await readBack(stream, { watermarks: true })).toEqual([
@@ -156,8 +159,8 @@ describe('KeyedPublisher against kinesis-local', () => {
     const stream = await env.newStream();
     const [first, second] = [publisher(stream), publisher(stream)];
     const { acked, onAcked } = ackCounter();
-    first.publishFinding(finding('f1', ACCOUNT), onAcked('f1'));
-    second.publishFinding(finding('f2', ACCOUNT), onAcked('f2'));
+    first.publishFinding(finding('f1', ACCOUNT), onAcked('f1'), 'shardId-000000000000:1:f1');
+    second.publishFinding(finding('f2', ACCOUNT), onAcked('f2'), 'shardId-000000000001:1:f2');
     await Promise.all([first.flush(), second.flush()]);
     expect((await readBack(stream)).sort()).toEqual([
       `root-usage/${ACCOUNT} finding:f1`,
@@ -186,10 +189,14 @@ describe('KeyedPublisher against kinesis-local', () => {
     /** `published` when each event was acked: every copy of it is already counted. */
     const publishedAtAck: string[] = [];
     for (const event of [login('b', 2_000), tags('a', 2_000), login('c', 1_000)]) {
-      p.publish(event, () => {
-        publishedAtAck.push(`${event.id} ${p.published}`);
-        onAcked(event.id)();
-      });
+      p.publish(
+        event,
+        () => {
+          publishedAtAck.push(`${event.id} ${p.published}`);
+          onAcked(event.id)();
+        },
+        ORIGIN,
+      );
     }
     expect(p.pending).toBe(5);
     await p.flush();
@@ -218,9 +225,9 @@ describe('KeyedPublisher against kinesis-local', () => {
     // 499 single-copy events, then one with two copies: its first copy ends batch 1, its second starts batch 2.
     for (let i = 0; i < PUT_RECORDS_MAX_ENTRIES - 1; i += 1) {
       const id = `t${String(i).padStart(3, '0')}`;
-      p.publish(tags(id, 1_000), onAcked(id));
+      p.publish(tags(id, 1_000), onAcked(id), ORIGIN);
     }
-    p.publish(login('u', 2_000), onAcked('u'));
+    p.publish(login('u', 2_000), onAcked('u'), ORIGIN);
     await waitFor('the first batch put', () => p.published === PUT_RECORDS_MAX_ENTRIES);
     expect(p.pending).toBe(1);
     const first = await readBack(stream);
@@ -242,9 +249,11 @@ describe('KeyedPublisher against kinesis-local', () => {
     const p = publisher(stream, { onError: (error) => errors.push(error) });
     const { acked, onAcked } = ackCounter();
     const huge = { ...tags('huge', 1_000), raw: { blob: 'x'.repeat(1024 * 1024) } };
-    const bytes = encodeKeyedRecord({ watermark: null, event: huge, finding: null }).length + ACCOUNT.length;
-    p.publish(huge, onAcked('huge'));
-    p.publish(tags('small', 1_000), onAcked('small'));
+    const bytes =
+      encodeKeyedRecord({ watermark: null, origin: ORIGIN, event: huge, finding: null }).length +
+      ACCOUNT.length;
+    p.publish(huge, onAcked('huge'), ORIGIN);
+    p.publish(tags('small', 1_000), onAcked('small'), ORIGIN);
     await p.flush();
     expect(errors).toHaveLength(1);
     expect((errors[0] as Error).message).toBe(
@@ -272,8 +281,8 @@ describe('KeyedPublisher against kinesis-local', () => {
     const before = env.proxy.requests.length;
     // Three attempts (the policy) throttled, then one more after the pause; the fifth call gets through.
     env.proxy.throttleNext(4, 'PutRecords');
-    p.publish(login('a', 1_000), onAcked('a'));
-    p.publish(tags('b', 1_000), onAcked('b'));
+    p.publish(login('a', 1_000), onAcked('a'), ORIGIN);
+    p.publish(tags('b', 1_000), onAcked('b'), ORIGIN);
     await p.flush();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(RetriesExhaustedError);
@@ -310,7 +319,7 @@ describe('KeyedPublisher against kinesis-local', () => {
     });
     const before = env.proxy.requests.length;
     env.proxy.throttleNext(1, 'PutRecords');
-    for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {});
+    for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {}, ORIGIN);
     let ready = false;
     let publishedWhenReady = -1;
     void p.ready().then(() => {

@@ -90,20 +90,20 @@ export class KeyedPublisher implements EventPublisher {
     return this.relayed.has(detection);
   }
 
-  publish(event: SecurityEvent, onAcked: () => void): void {
+  publish(event: SecurityEvent, onAcked: () => void, origin: string): void {
     const keys = this.o.routes.keysOf(event);
     this.enqueue(
-      { watermark: this.watermark, event, finding: null },
+      { watermark: this.watermark, origin, event, finding: null },
       keys.map((key) => ({ PartitionKey: key })),
       `event ${event.id}`,
       onAcked,
     );
   }
 
-  publishFinding(finding: Finding, onAcked: () => void): void {
+  publishFinding(finding: Finding, onAcked: () => void, origin: string): void {
     const key = normalisePartitionKey(`${finding.detection}/${finding.dedupKey}`);
     this.enqueue(
-      { watermark: this.watermark, event: null, finding },
+      { watermark: this.watermark, origin, event: null, finding },
       [{ PartitionKey: key }],
       `finding ${finding.id}`,
       onAcked,
@@ -119,7 +119,7 @@ export class KeyedPublisher implements EventPublisher {
       .then(async () => {
         // Listed each time: after a reshard of the keyed stream the children get their heartbeats at once.
         const shards = await this.openShards();
-        const record = { watermark, event: null, finding: null };
+        const record = { watermark, origin: null, event: null, finding: null };
         const targets = shards.map((shard) => ({
           PartitionKey: HEARTBEAT_PARTITION_KEY,
           ExplicitHashKey: shard.HashKeyRange?.StartingHashKey as string,

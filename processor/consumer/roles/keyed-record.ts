@@ -11,6 +11,8 @@ import type { Finding, SecurityEvent } from '../../../schemas/types.js';
 export interface KeyedRecord {
   /** Ingest's watermark when it put the record: no event older than it will follow; null when unknown. */
   watermark: number | null;
+  /** Where ingest read the content: a copy published again (at least once) carries the same origin. */
+  origin: string | null;
   event: SecurityEvent | null;
   finding: Finding | null;
 }
@@ -32,6 +34,6 @@ export function encodeKeyedRecord(record: KeyedRecord): Buffer {
 
 /** Throws on bytes that are not a KeyedRecord. */
 export function decodeKeyedRecord(buffer: Buffer): KeyedRecord {
-  const { watermark, event, finding } = keyedRecordType.fromBuffer(buffer) as KeyedRecord;
-  return { watermark, event, finding };
+  const { watermark, origin, event, finding } = keyedRecordType.fromBuffer(buffer) as KeyedRecord;
+  return { watermark, origin, event, finding };
 }
