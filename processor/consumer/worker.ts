@@ -278,11 +278,13 @@ export class Worker {
     let pushing: ShardPositions | undefined;
     /** `<shard>:<sequence>` of the record being pushed: where ingest read what it publishes. */
     let origin = '';
+    const relayed = o.detections.filter((detection) => o.publisher?.relays(detection.id));
     const pipelineOptions: PipelineOptions = {
       detections: o.detections,
       clock,
       state,
       counters: this.counters,
+      handsOff: new Set(relayed.map((detection) => detection.id)),
       onFinding: (finding) => {
         const releases = [horizon.hold(), pushing?.hold()];
         const onAcked = () => {

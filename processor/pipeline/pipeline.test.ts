@@ -59,6 +59,13 @@ const launchBurst: Detection = {
       ),
 };
 
+/** The id everyLaunch-shaped detections give the finding of event `id` (key = event id). */
+const stableIdOf = (id: string) =>
+  buildFinding(
+    { ...everyLaunch, id: 'hourly' },
+    { key: id, trigger: testEvent({ id, time: T0 }), title: '', description: '' },
+  ).id;
+
 function run(
   detections: Detection[],
   script: [string, SecurityEvent][],
@@ -216,6 +223,25 @@ describe('Pipeline', () => {
     expect(findings.map((f) => f.count)).toEqual([1, 4]);
     expect(pipeline.counters.findingsByDetection.get('repeats')).toBe(1);
     expect(pipeline.counters.findingUpdates).toBe(1);
+  });
+
+  it('hands the findings of a handed-off detection on as made: no dedup, repeats included, nothing counted', () => {
+    const hourly: Detection = { ...everyLaunch, id: 'hourly', dedupPeriodMs: minutes(60) };
+    const launch = (id: string, minute: number) => testEvent({ id, time: T0 + minute * 60_000 });
+    const script: [string, SecurityEvent][] = [
+      ['a', launch('l1', 0)],
+      ['a', launch('l1', 0)], // the same event again (a re-sent record): the same finding twice
+      ['a', launch('l2', 10)],
+    ];
+    const deduplicated = run([hourly], script);
+    expect(deduplicated.findings.map((f) => f.count)).toEqual([1, 1, 2]); // l1, l2, then l1 rolled up twice
+    const handedOn = run([hourly], script, { handsOff: new Set(['hourly']) });
+    expect(handedOn.findings.map((f) => [f.id, f.count])).toEqual([
+      [stableIdOf('l1'), 1],
+      [stableIdOf('l1'), 1],
+      [stableIdOf('l2'), 1],
+    ]);
+    expect(handedOn.pipeline.counters.findingsByDetection.size).toBe(0);
   });
 
   it('applies allow rules only to the detections they name', () => {

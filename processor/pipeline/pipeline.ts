@@ -27,6 +27,11 @@ export interface PipelineOptions {
    * findings ingest's single-event detections made, so that one engine per dedup key rolls them up.
    */
   relayed?: readonly Detection[];
+  /**
+   * Detections whose findings this pipeline hands on as made, before dedup and the repeat filter: ingest
+   * publishes them for the engine of their dedup key to roll up (a finding found twice must merge twice there).
+   */
+  handsOff?: ReadonlySet<string>;
   /** Counters to add to (a worker sums every engine it ran); default: the pipeline's own. */
   counters?: PipelineCounters;
   /** A detection's finding must pass this before dedup (a taker drops windows it may have rebuilt partially). */
@@ -261,6 +266,8 @@ export class Pipeline {
       detection.operator(context),
       filter((finding) => admit?.(finding) ?? true),
     );
+    if (this.options.handsOff?.has(detection.id))
+      return findings.subscribe({ next: (finding) => this.options.onFinding(finding) });
     return this.deduplicated(detection, findings).subscribe({ next: (finding) => this.emit(finding) });
   }
 

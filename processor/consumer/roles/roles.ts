@@ -1,4 +1,3 @@
-import type { Detection } from '../../../detections/api.js';
 import type { WorkerOptions } from '../worker.js';
 import { KeyedPublisher } from './keyed-publisher.js';
 import { KeyedRoutes } from './keyed-routes.js';
@@ -47,9 +46,7 @@ export function roleWorker(role: Role, all: WorkerOptions, keyed: KeyedStream | 
       ...(all.retry ? { retry: all.retry } : {}),
       onError: (error) => all.onError?.(error, `keyed stream ${keyed.stream}`),
     });
-    const detections = all.detections
-      .filter((detection) => detection.stateful === undefined)
-      .map(withoutDedup);
+    const detections = all.detections.filter((detection) => detection.stateful === undefined);
     return { options: { ...all, detections, horizonMs: 0, publisher }, publisher };
   }
   const options: WorkerOptions = {
@@ -60,10 +57,4 @@ export function roleWorker(role: Role, all: WorkerOptions, keyed: KeyedStream | 
     keyed: { relayed, snapshotTable: `${keyed.leaseTable}-snapshots` },
   };
   return { options };
-}
-
-/** Ingest runs a relayed detection without its dedup: the detect side rolls its findings up. */
-function withoutDedup(detection: Detection): Detection {
-  const { dedupPeriodMs: _rolledUpOnTheDetectSide, ...rest } = detection;
-  return rest;
 }
