@@ -162,7 +162,10 @@ export function story(
 export function ticks(time: number, shardStarts: readonly string[]): Put[] {
   return shardStarts.map((hashKey, index) => {
     sequence += 1;
-    return { record: createUserRecord(ACCOUNTS[0] as string, time + index, `tick${sequence}`, sequence), hashKey };
+    return {
+      record: createUserRecord(ACCOUNTS[0] as string, time + index, `tick${sequence}`, sequence),
+      hashKey,
+    };
   });
 }
 
@@ -170,7 +173,12 @@ export function ticks(time: number, shardStarts: readonly string[]): Put[] {
 function rootCall(account: string, time: number, n: number): JsonObject {
   return {
     eventVersion: '1.08',
-    userIdentity: { type: 'Root', arn: `arn:aws:iam::${account}:root`, accountId: account, principalId: account },
+    userIdentity: {
+      type: 'Root',
+      arn: `arn:aws:iam::${account}:root`,
+      accountId: account,
+      principalId: account,
+    },
     eventTime: new Date(time).toISOString().replace('.000Z', 'Z'),
     eventSource: 's3.amazonaws.com',
     eventName: 'ListBuckets',
@@ -190,21 +198,27 @@ function rootCall(account: string, time: number, n: number): JsonObject {
  * replay's; within each output an id's counts never go down, and no output holds a count above replay's.
  * Returns the problems (empty when exact).
  */
-export function compareWithReplay(outputs: readonly (readonly Finding[])[], expected: readonly Finding[]): string[] {
+export function compareWithReplay(
+  outputs: readonly (readonly Finding[])[],
+  expected: readonly Finding[],
+): string[] {
   const problems: string[] = [];
   const want = lastVersions(expected);
   const union = lastVersions(outputs.flat());
   for (const [id, count] of want) {
     if (union.get(id) !== count) {
       const finding = expected.find((f) => f.id === id);
-      problems.push(`${finding?.detection} ${finding?.account} ${id}: ${union.get(id) ?? 'missing'}, replay ${count}`);
+      problems.push(
+        `${finding?.detection} ${finding?.account} ${id}: ${union.get(id) ?? 'missing'}, replay ${count}`,
+      );
     }
   }
   for (const id of union.keys()) if (!want.has(id)) problems.push(`${id}: not in replay`);
   outputs.forEach((findings, index) => {
     const highest = new Map<string, number>();
     for (const { id, count, detection } of findings) {
-      if (count < (highest.get(id) ?? 0)) problems.push(`output ${index}: ${detection} ${id} down to ${count}`);
+      if (count < (highest.get(id) ?? 0))
+        problems.push(`output ${index}: ${detection} ${id} down to ${count}`);
       highest.set(id, Math.max(count, highest.get(id) ?? 0));
     }
   });

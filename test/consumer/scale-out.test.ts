@@ -35,11 +35,18 @@ describe('`shardwatch run` workers over a keyed stream (role all), random partit
     await Promise.all([createStream(client, source, 4), createStream(client, keyed.stream, 4)]);
     const starts = (await listShards(client, source)).map((shard) => shard.start);
     const processes: RunProcess[] = Array.from({ length: workers }, (_, index) =>
-      startRun(env, directory, `w${workers}-${index}`, { stream: source, leaseTable: `leases-${workers}`, keyed }),
+      startRun(env, directory, `w${workers}-${index}`, {
+        stream: source,
+        leaseTable: `leases-${workers}`,
+        keyed,
+      }),
     );
     const owners = async (table: string) =>
-      new Set((await new LeaseTable({ client: env.dynamo.client(), tableName: table }).list().catch(() => []))
-        .map((lease) => lease.leaseOwner));
+      new Set(
+        (await new LeaseTable({ client: env.dynamo.client(), tableName: table }).list().catch(() => [])).map(
+          (lease) => lease.leaseOwner,
+        ),
+      );
     await waitFor(
       'every worker holding source and keyed leases',
       async () =>
@@ -50,12 +57,27 @@ describe('`shardwatch run` workers over a keyed stream (role all), random partit
       90_000,
       () => processes.map((p) => `${p.name}: ${p.stderr()}`).join('\n'),
     );
-    const records = story(T0, 60, { bursts: [[4, 0], [17, 1], [33, 2], [33, 3], [48, 4]] });
+    const records = story(T0, 60, {
+      bursts: [
+        [4, 0],
+        [17, 1],
+        [33, 2],
+        [33, 3],
+        [48, 4],
+      ],
+    });
     const end = ticks(T0 + 4 * 60 * MINUTE, starts);
     const replayFile = join(directory, `replay-${workers}.jsonl`);
-    writeFileSync(replayFile, [...records, ...end.map((put) => put.record)].map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      replayFile,
+      [...records, ...end.map((put) => put.record)].map((r) => JSON.stringify(r)).join('\n'),
+    );
     const expected = await replayFindings([replayFile]);
-    await putAll(client, source, records.map((record) => ({ record, hashKey: null })));
+    await putAll(
+      client,
+      source,
+      records.map((record) => ({ record, hashKey: null })),
+    );
     await putAll(client, source, end);
     await waitForReplayFindings(processes, expected);
     for (const { child } of processes) child.kill('SIGTERM');
@@ -92,7 +114,12 @@ describe('role all without a keyed stream', () => {
     await createStream(env.kinesis.client(), 'alone', 1);
     const consumer = { stream: 'alone', leaseTable: 'alone-leases' };
     const first = startRun(env, directory, 'first', consumer);
-    await waitFor('the first worker consuming', () => first.stderr().includes('consuming alone'), 60_000, first.stderr);
+    await waitFor(
+      'the first worker consuming',
+      () => first.stderr().includes('consuming alone'),
+      60_000,
+      first.stderr,
+    );
     const second = startRun(env, directory, 'second', consumer);
     expect(await second.exited).toBe(2);
     expect(second.stderr()).toContain(
@@ -105,7 +132,12 @@ describe('role all without a keyed stream', () => {
     await first.exited;
     // Its lock expires after the failover time (2 s): a replacement task takes over.
     const replacement = startRun(env, directory, 'replacement', consumer);
-    await waitFor('the replacement consuming', () => replacement.stderr().includes('consuming alone'), 60_000, replacement.stderr);
+    await waitFor(
+      'the replacement consuming',
+      () => replacement.stderr().includes('consuming alone'),
+      60_000,
+      replacement.stderr,
+    );
     replacement.child.kill('SIGTERM');
     expect(await replacement.exited).toBe(0);
   }, 120_000);
