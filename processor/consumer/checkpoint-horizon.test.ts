@@ -132,4 +132,22 @@ describe('ShardPositions', () => {
     clock.observe('shard-0', T0 + 3 * HOUR);
     expect(positions.checkpointable()?.sequence).toBe('7');
   });
+
+  it('knows the greatest event time up to the last fully acked record, inside the horizon or not', () => {
+    const { clock, horizon } = setup();
+    const positions = new ShardPositions(horizon, T0 - HOUR);
+    expect(positions.resolvedMaxTime).toBe(T0 - HOUR);
+    positions.begin('1', [T0]);
+    positions.end();
+    positions.begin('2', [T0 + 10 * MINUTE]);
+    const release = positions.hold(); // published, not yet acked
+    positions.end();
+    positions.begin('3', [T0 + 20 * MINUTE]);
+    positions.end();
+    clock.observe('shard-0', T0 + 20 * MINUTE); // everything inside the horizon: nothing checkpointable
+    expect(positions.checkpointable()).toBeUndefined();
+    expect(positions.resolvedMaxTime).toBe(T0);
+    release();
+    expect(positions.resolvedMaxTime).toBe(T0 + 20 * MINUTE);
+  });
 });

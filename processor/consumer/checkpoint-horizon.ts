@@ -102,6 +102,8 @@ export class ShardPositions {
   private ordinal = 0;
   private maxTime: number;
   private current: Position | undefined;
+  /** maxTime of the last position returned by checkpointable(). */
+  private resolved: number;
 
   /** `maxTime`: the greatest event time before the first record (a taker starting at a checkpoint). */
   constructor(
@@ -109,6 +111,7 @@ export class ShardPositions {
     maxTime = Number.NEGATIVE_INFINITY,
   ) {
     this.maxTime = maxTime;
+    this.resolved = maxTime;
   }
 
   /**
@@ -150,6 +153,7 @@ export class ShardPositions {
       if (oldest.ordinal > ackedUpTo || oldest.maxTime > limit) break;
       const { sequence, maxTime, watermark } = oldest;
       if (sequence !== null) found = { sequence, maxTime, watermark, limit };
+      this.resolved = maxTime;
       this.head += 1;
     }
     if (this.head * 2 > this.pending.length) {
@@ -157,6 +161,21 @@ export class ShardPositions {
       this.head = 0;
     }
     return found;
+  }
+
+  /**
+   * The greatest event time up to the newest record whose findings and publications are all acked, horizon
+   * or not (-Infinity before any): ingest's watermark promise rests on it (see EventPublisher).
+   */
+  get resolvedMaxTime(): number {
+    const ackedUpTo = this.acked.checkpointable ?? 0;
+    let resolved = this.resolved;
+    for (let index = this.head; index < this.pending.length; index += 1) {
+      const position = this.pending[index] as Position;
+      if (position.ordinal > ackedUpTo) break;
+      resolved = position.maxTime;
+    }
+    return resolved;
   }
 
   /** Records begun but not yet checkpointable: unacked findings or still inside the horizon. */

@@ -38,10 +38,12 @@ describe('globalWatermark', () => {
     expect(globalWatermark(leases)).toBe(2500);
   });
 
-  it('takes the worker own view of its shards over the table', () => {
+  it("takes the worker's own view of its shards over the table", () => {
     const leases = [lease('a', { watermark: 3000 }), lease('b', { watermark: 1000, idle: true })];
-    expect(globalWatermark(leases, new Map([['b', false]]))).toBe(1000); // records arrived: not idle any more
-    expect(globalWatermark(leases, new Map([['a', true]]))).toBe(3000); // every shard idle: the highest promise
+    // Records arrived on b: not idle any more, and its promise moved on since its last write.
+    expect(globalWatermark(leases, new Map([['b', { idle: false, watermark: 1500 }]]))).toBe(1500);
+    // Every shard idle: the highest promise.
+    expect(globalWatermark(leases, new Map([['a', { idle: true, watermark: 3000 }]]))).toBe(3000);
   });
 
   it('has nothing to promise before any shard was checkpointed with a watermark', () => {

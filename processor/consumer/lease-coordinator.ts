@@ -168,6 +168,14 @@ export class LeaseCoordinator {
     return done !== null;
   }
 
+  /** Raises a held source shard's watermark promise (LeaseTable.promise); false when the lease is not held. */
+  async promise(leaseKey: string, watermark: number): Promise<boolean> {
+    const done = await this.serialized(leaseKey, () =>
+      this.write(leaseKey, (lease) => this.table.promise(lease, this.workerId, watermark)),
+    );
+    return done !== null;
+  }
+
   /** Marks a held source shard idle (LeaseTable.markIdle); false when the lease is not (or no longer) held. */
   async markIdle(leaseKey: string): Promise<boolean> {
     const done = await this.serialized(leaseKey, () =>

@@ -204,7 +204,7 @@ describe('LeaseTable', () => {
     });
   });
 
-  it('writes a snapshot version or a watermark with the checkpoint; idle until the next watermark', async () => {
+  it('writes a snapshot version with the checkpoint; a watermark promise ends the idle mark', async () => {
     const mine = (await table.take(await created(), 'worker-a')) as Lease;
     const saved = (await table.checkpoint(mine, 'worker-a', '4960', 0, [], { snapshot: 'v1' })) as Lease;
     expect(saved).toMatchObject({ snapshot: 'v1', watermark: null, idle: false });
@@ -212,10 +212,15 @@ describe('LeaseTable', () => {
     expect(idle).toMatchObject({ idle: true, leaseCounter: saved.leaseCounter + 1 });
     expect(await table.markIdle(saved, 'worker-a')).toBeNull(); // stale counter
     expect(await table.markIdle(idle, 'worker-b')).toBeNull(); // not the owner
-    const busy = (await table.checkpoint(idle, 'worker-a', '4961', 0, [], {
+    expect(await table.promise(idle, 'worker-b', 1)).toBeNull(); // not the owner
+    const busy = (await table.promise(idle, 'worker-a', 1_764_000_000_000)) as Lease;
+    expect(busy).toMatchObject({
+      snapshot: 'v1',
       watermark: 1_764_000_000_000,
-    })) as Lease;
-    expect(busy).toMatchObject({ snapshot: 'v1', watermark: 1_764_000_000_000, idle: false });
+      idle: false,
+      leaseCounter: idle.leaseCounter + 1,
+      checkpoint: '4960',
+    });
     expect(await rawItem(mine.leaseKey)).toMatchObject({
       shardwatchSnapshot: { S: 'v1' },
       shardwatchWatermark: { N: '1764000000000' },

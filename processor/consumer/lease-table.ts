@@ -39,8 +39,9 @@ export interface Lease {
   /** Keyed shards: the engine snapshot version saved with the checkpoint (SnapshotStore). */
   snapshot: string | null;
   /**
-   * Source shards (ingest): event-time watermark promised with the checkpoint, epoch ms — no record after the
-   * checkpoint holds a new event older than it. Ingest workers publish the minimum over shards with the keyed stream.
+   * Source shards (ingest): the owner's event-time watermark promise, epoch ms — no record it has not yet
+   * published everything of holds an event older than it. Ingest workers publish the minimum over shards
+   * with the keyed stream.
    */
   watermark: number | null;
   /** Source shards: caught up with nothing new, left out of that minimum until records arrive. */
@@ -50,8 +51,6 @@ export interface Lease {
 /** What a checkpoint writes besides the position. */
 export interface CheckpointExtras {
   snapshot?: string;
-  /** Also clears `idle`: the shard has records again. */
-  watermark?: number;
 }
 
 export interface NewLease {
@@ -224,9 +223,16 @@ export class LeaseTable {
         ownerSwitchesSinceCheckpoint: number(0),
         ...(children.length > 0 ? { childShardIds: { SS: children } } : {}),
         ...(extras.snapshot === undefined ? {} : { [SNAPSHOT]: { S: extras.snapshot } }),
-        ...(extras.watermark === undefined ? {} : { [WATERMARK]: number(extras.watermark) }),
       },
-      ...(extras.watermark === undefined ? {} : { remove: [IDLE] }),
+    });
+  }
+
+  /** A source shard's owner raises its watermark promise (see Lease.watermark); it is not idle then. */
+  promise(lease: Lease, owner: string, watermark: number): Promise<Lease | null> {
+    return this.update(lease, {
+      owner,
+      set: { leaseCounter: number(lease.leaseCounter + 1), [WATERMARK]: number(watermark) },
+      remove: [IDLE],
     });
   }
 

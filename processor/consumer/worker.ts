@@ -13,7 +13,7 @@ import { StateCache } from '../state/index.js';
 import { CheckpointHorizon, type CheckpointPosition, ShardPositions } from './checkpoint-horizon.js';
 import { decodeEngineSnapshot, encodeEngineSnapshot } from './engine-snapshot.js';
 import { FanOutReader, registerFanOutConsumer } from './fan-out-reader.js';
-import { globalWatermark } from './global-watermark.js';
+import { globalWatermark, type OwnShard } from './global-watermark.js';
 import { type EngineOrigin, type EnginePosition, KeyedEngine, type ParentTail } from './keyed-engine.js';
 import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
@@ -36,8 +36,11 @@ export interface EventPublisher {
   relays(detection: string): boolean;
   publishFinding(finding: Finding, onAcked: () => void, origin: string): void;
   /**
-   * Ingest's watermark (see KeyedRecord): the minimum over source shards of what their checkpoints promise.
-   * Every record put from now on carries it, and every keyed shard is told when it moves.
+   * Ingest's watermark (see KeyedRecord): the minimum over source shards of their promises. A shard's promise is
+   * the greatest event time up to the last record whose publications are all acked, minus the lateness (a later
+   * record is not late, or it is late in its own shard), and no later than what the pipeline still holds for the
+   * watermark; what a new owner re-reads from the checkpoint and was published already is a copy, dropped on
+   * the detect side. Every record put from now on carries it, and every keyed shard is told when it moves.
    */
   advanceWatermark(watermark: number): void;
   /** Resolves when the publisher can take more (backpressure on reads). */
@@ -90,8 +93,8 @@ export interface WorkerOptions {
   /** A shard sync or a shard's reads failed after retries (the shard is resumed after idleMs). */
   onError?: (error: unknown, context: string) => void;
   /**
-   * Role `ingest`: events and findings the publisher wants go to the keyed stream; each checkpoint records its
-   * shard's watermark, and the minimum over the lease table goes out with the keyed records.
+   * Role `ingest`: events and findings the publisher wants go to the keyed stream; each source shard's watermark
+   * promise is written to its lease, and the minimum over the lease table goes out with the keyed records.
    */
   publisher?: EventPublisher;
   /** Role `detect`: one engine per keyed shard (see KeyedOptions). */
@@ -123,6 +126,8 @@ interface Running {
   done: Promise<ShardOutcome>;
   /** Role ingest: the lease carries the idle mark (caught up, everything checkpointed). */
   markedIdle: boolean;
+  /** Role ingest: the watermark promise last written to the lease. */
+  promised: number;
 }
 
 /** The engine of roles all and ingest: one pipeline for every shard the worker holds. */
@@ -497,25 +502,24 @@ export class Worker {
         : {}),
     });
     const done = processor.run();
-    this.running.set(shardId, { processor, positions, engine, done, markedIdle: false });
+    this.running.set(shardId, {
+      processor,
+      positions,
+      engine,
+      done,
+      markedIdle: false,
+      promised: Number.NEGATIVE_INFINITY,
+    });
     void done.then(
       (outcome) => this.ended(shardId, outcome),
       (error: unknown) => this.failed(shardId, start, processor, positions, engine, error),
     );
   }
 
-  /** Roles all and ingest: the position, and for ingest the watermark it promises (see EventPublisher). */
+  /** Roles all and ingest. */
   private async checkpointShared(shardId: string, position: CheckpointPosition): Promise<boolean> {
-    const extras =
-      this.o.publisher && Number.isFinite(position.maxTime)
-        ? { watermark: position.maxTime - this.o.latenessMs }
-        : {};
-    const written = await this.coordinator.checkpoint(shardId, position.sequence, 0, [], extras);
-    if (written) {
-      const running = this.running.get(shardId);
-      if (running && extras.watermark !== undefined) running.markedIdle = false;
-      await this.markIdleIfDone(shardId);
-    }
+    const written = await this.coordinator.checkpoint(shardId, position.sequence, 0);
+    if (written) await this.markIdleIfDone(shardId);
     return written;
   }
 
@@ -552,17 +556,27 @@ export class Worker {
     running.markedIdle = await this.coordinator.markIdle(shardId);
   }
 
-  /** Role ingest: the minimum watermark over the source shards, as the lease table and this worker know it. */
+  /**
+   * Role ingest: writes each held shard's promise (see EventPublisher.advanceWatermark) when it rose, then
+   * publishes the minimum over the source shards, as the lease table and this worker know them.
+   */
   private async publishWatermark(): Promise<void> {
-    const leases = await this.table.list();
-    const own = new Map(
-      [...this.running].map(([shardId, { processor, positions }]) => [
-        shardId,
-        processor.isIdle && positions.outstanding === 0,
-      ]),
-    );
-    const watermark = globalWatermark(leases, own);
+    const held = this.shared?.pipeline.heldFrom ?? Number.POSITIVE_INFINITY;
+    const own = new Map<string, OwnShard>();
+    for (const [shardId, running] of this.running) {
+      const { processor, positions } = running;
+      const promise = Math.min(positions.resolvedMaxTime - this.o.latenessMs, held);
+      const idle = processor.isIdle && positions.outstanding === 0;
+      own.set(shardId, { idle, watermark: Number.isFinite(promise) ? promise : null });
+      if (Number.isFinite(promise) && promise > running.promised) {
+        if (!(await this.coordinator.promise(shardId, promise))) continue;
+        running.promised = promise;
+        running.markedIdle = false;
+      }
+    }
+    const watermark = globalWatermark(await this.table.list(), own);
     if (watermark !== undefined) this.o.publisher?.advanceWatermark(watermark);
+    for (const shardId of own.keys()) await this.markIdleIfDone(shardId);
   }
 
   /**

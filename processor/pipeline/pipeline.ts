@@ -226,6 +226,11 @@ export class Pipeline {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
+  /** The earliest event time still held for the watermark (+Infinity when none). */
+  get heldFrom(): number {
+    return this.held.peek()?.time ?? Number.POSITIVE_INFINITY;
+  }
+
   /** Stops without flushing anything (an engine given up: a taker rebuilds what it held). */
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
