@@ -159,7 +159,9 @@ export class Worker {
   private readonly coordinator: LeaseCoordinator;
   private readonly running = new Map<string, Running>();
   /** Keyed engines being built (snapshot loads, parents' tails): a lease lost meanwhile cancels its start. */
-  private readonly opening = new Map<string, { cancelled: boolean; done: Promise<void> }>();
+  private readonly opening = new Map<string, { cancelled: boolean; failed: boolean; done: Promise<void> }>();
+  /** Leases taken again while the processor (or engine start) of their loss was still winding down. */
+  private readonly retaken = new Set<string>();
   /** Per shard, the last record the shared pipeline saw: a lease taken back must not push those records twice. */
   private readonly pushedUpTo = new Map<string, string>();
   private readonly decode: DecodeOptions;
@@ -327,9 +329,21 @@ export class Worker {
   }
 
   private acquired(lease: Lease): void {
-    if (this.stopped || this.running.has(lease.leaseKey) || this.opening.has(lease.leaseKey)) return;
+    if (this.stopped) return;
+    if (this.running.has(lease.leaseKey) || this.opening.has(lease.leaseKey)) {
+      // Lost, then taken back before the old processor ended: read it again once that one is gone.
+      this.retaken.add(lease.leaseKey);
+      return;
+    }
     if (this.acquiring) this.acquiring.push(lease);
     else this.startReading([lease]);
+  }
+
+  /** A shard's processing ended here; if its lease was taken back meanwhile, it is read again from the lease. */
+  private resumeIfRetaken(shardId: string): void {
+    if (!this.retaken.delete(shardId) || this.stopped) return;
+    const lease = this.coordinator.held().find((held) => held.leaseKey === shardId);
+    if (lease) this.startReading([lease]);
   }
 
   private lost(leaseKey: string): void {
@@ -368,7 +382,7 @@ export class Worker {
   /** Builds a keyed shard's engine (from its snapshot, or its parents'), then reads the shard. */
   private openKeyed(lease: Lease): void {
     const shardId = lease.leaseKey;
-    const state = { cancelled: false, done: Promise.resolve() };
+    const state = { cancelled: false, failed: false, done: Promise.resolve() };
     state.done = this.keyedEngine(lease)
       .then((engine) => {
         if (state.cancelled || this.stopped) {
@@ -377,8 +391,18 @@ export class Worker {
         }
         this.run(shardId, startPosition(lease.checkpoint), engine.positions, engine);
       })
-      .catch((error: unknown) => this.o.onError?.(error, `shard ${shardId} (engine start)`))
-      .finally(() => this.opening.delete(shardId));
+      .catch((error: unknown) => {
+        // A snapshot that could not be read (the table unreachable): the lease is still ours, try again.
+        this.o.onError?.(error, `shard ${shardId} (engine start)`);
+        state.failed = true;
+      })
+      .finally(() => {
+        this.opening.delete(shardId);
+        if (state.failed) {
+          this.retaken.add(shardId);
+          setTimeout(() => this.resumeIfRetaken(shardId), this.o.idleMs ?? 1000);
+        } else if (!this.running.has(shardId)) this.resumeIfRetaken(shardId);
+      });
     this.opening.set(shardId, state);
   }
 
@@ -592,6 +616,7 @@ export class Worker {
     this.running.delete(shardId);
     this.shared?.pipeline.close(shardId);
     if (outcome === 'shard_end' && !this.stopped) void this.sync();
+    this.resumeIfRetaken(shardId);
   }
 
   /** Reads failed after every retry: resume after the last processed record (re-reading would double-count). */

@@ -48,14 +48,27 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     );
     const aLeases = await held('detect-a');
     const ofA = (account: string) =>
-      aLeases.some((lease) => inRange(partitionKeyHash(account), hashRangeOf(lease) ?? { start: 0n, end: -1n }));
+      aLeases.some((lease) =>
+        inRange(partitionKeyHash(account), hashRangeOf(lease) ?? { start: 0n, end: -1n }),
+      );
     const inA = ACCOUNTS.findIndex(ofA);
     const inB = ACCOUNTS.findIndex((account) => !ofA(account));
     expect([inA, inB].every((index) => index >= 0)).toBe(true);
 
     // 09:00–09:20 read by both; then A stops reading while 09:20–10:00 arrives, with bursts in both.
-    const first = story(T0, 20, { bursts: [[4, inA], [9, inB]] });
-    const backlog = story(T0 + 20 * MINUTE, 40, { bursts: [[8, inA], [21, inB], [33, inA]] });
+    const first = story(T0, 20, {
+      bursts: [
+        [4, inA],
+        [9, inB],
+      ],
+    });
+    const backlog = story(T0 + 20 * MINUTE, 40, {
+      bursts: [
+        [8, inA],
+        [21, inB],
+        [33, inA],
+      ],
+    });
     const end = ticks(T0 + 4 * 60 * MINUTE, starts);
     const replayFile = join(directory, 'replay.jsonl');
     writeFileSync(
@@ -64,7 +77,11 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     );
     const expected = await replayFindings([replayFile]);
 
-    await putAll(client, 'backlog', first.map((record) => ({ record, hashKey: null })));
+    await putAll(
+      client,
+      'backlog',
+      first.map((record) => ({ record, hashKey: null })),
+    );
     await waitFor(
       'both detect workers past 09:10',
       async () =>
@@ -74,7 +91,11 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
       diagnostics,
     );
     a.child.kill('SIGSTOP'); // frozen: holds its leases, reads nothing
-    await putAll(client, 'backlog', backlog.map((record) => ({ record, hashKey: null })));
+    await putAll(
+      client,
+      'backlog',
+      backlog.map((record) => ({ record, hashKey: null })),
+    );
     await waitFor(
       'the other detect worker past 09:50',
       async () => ((await b.metric('shardwatch_watermark_seconds')) ?? 0) * 1000 > T0 + 50 * MINUTE,
@@ -82,7 +103,10 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
       diagnostics,
     );
     // A lags at least 30 minutes of event time behind B: its checkpoints' snapshots start before 09:20.
-    const store = new SnapshotStore({ client: env.dynamo.client(), tableName: `${keyed.leaseTable}-snapshots` });
+    const store = new SnapshotStore({
+      client: env.dynamo.client(),
+      tableName: `${keyed.leaseTable}-snapshots`,
+    });
     const aWatermarks = await Promise.all(
       (await held('detect-a')).map(async (lease) =>
         lease.snapshot === null
@@ -105,8 +129,18 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     expect(compareWithReplay([ingest.findings(), a.findings(), b.findings()], expected)).toEqual([]);
     // B took A's shards over: it found bursts of A's account, including those of the backlog.
     const bursts = expected.filter((f) => f.detection === 'ec2-large-instance-burst');
-    expect(bursts.map((f) => f.account)).toEqual([ACCOUNTS[inA], ACCOUNTS[inB], ACCOUNTS[inA], ACCOUNTS[inB], ACCOUNTS[inA]]);
+    expect(bursts.map((f) => f.account)).toEqual([
+      ACCOUNTS[inA],
+      ACCOUNTS[inB],
+      ACCOUNTS[inA],
+      ACCOUNTS[inB],
+      ACCOUNTS[inA],
+    ]);
     const foundByB = new Set(b.findings().map((f) => f.id));
-    expect(bursts.filter((f) => f.account === ACCOUNTS[inA] && f.time > T0 + 20 * MINUTE).every((f) => foundByB.has(f.id))).toBe(true);
+    expect(
+      bursts
+        .filter((f) => f.account === ACCOUNTS[inA] && f.time > T0 + 20 * MINUTE)
+        .every((f) => foundByB.has(f.id)),
+    ).toBe(true);
   }, 300_000);
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { LeaseTable } from '../../processor/consumer/lease-table.js';
 import type { Finding, JsonObject } from '../../schemas/types.js';
 import { runInstancesRecord } from '../cloudtrail.js';
 import type { Emulators } from './harness.js';
@@ -124,14 +125,15 @@ let sequence = 0;
  * `minutes` of CloudTrail from `start`, in event-time order: a CreateUser every 30 s in every account (one
  * single-event finding each), a root-user call every 7 minutes in one account (roll-ups of an hourly dedup
  * key, made on the keyed side), and bursts of `burst` large launches 20 s apart at the given minutes
- * (account by index): windows of 5 minutes, counted only by the engine of the account's keyed shard.
+ * (an account, or its index in ACCOUNTS): windows of 5 minutes, counted only by the engine of the account's
+ * keyed shard.
  *
  *   const phase = story(T0, 20, { bursts: [[3, 0], [16, 2]] });
  */
 export function story(
   start: number,
   minutes: number,
-  o: { bursts?: readonly [minute: number, account: number][]; burst?: number } = {},
+  o: { bursts?: readonly [minute: number, account: number | string][]; burst?: number } = {},
 ): JsonObject[] {
   const records: { time: number; record: JsonObject }[] = [];
   for (let time = start; time < start + minutes * MINUTE; time += 30_000) {
@@ -151,7 +153,12 @@ export function story(
       const time = start + minute * MINUTE + 5_000 + i * 20_000;
       records.push({
         time,
-        record: runInstancesRecord(ACCOUNTS[account] as string, time, 'p4d.24xlarge', 1_000_000 + sequence),
+        record: runInstancesRecord(
+          typeof account === 'string' ? account : (ACCOUNTS[account] as string),
+          time,
+          'p4d.24xlarge',
+          1_000_000 + sequence,
+        ),
       });
     }
   }
@@ -225,24 +232,49 @@ export function compareWithReplay(
   return problems;
 }
 
-/** Waits until the union of the outputs has every replay finding at its final count. */
+/**
+ * Waits until the union of the outputs has every replay finding at its final count; on a timeout the error
+ * tells what differs, the processes' stderr, and the last state of the given lease tables.
+ */
 export async function waitForReplayFindings(
   processes: readonly RunProcess[],
   expected: readonly Finding[],
   ms = 120_000,
+  tables: readonly LeaseTable[] = [],
 ): Promise<void> {
   const want = lastVersions(expected);
-  await waitFor(
-    'every replay finding at its final count',
-    () => {
-      const union = lastVersions(processes.flatMap((p) => p.findings()));
-      return [...want].every(([id, count]) => union.get(id) === count);
-    },
-    ms,
-    () =>
-      `${compareWithReplay(
-        processes.map((p) => p.findings()),
-        expected,
-      ).join('\n')}\n${processes.map((p) => `${p.name}: ${p.stderr()}`).join('\n')}`,
-  );
+  let leases = '';
+  const poll = setInterval(() => {
+    void Promise.all(tables.map((table) => table.list().catch(() => []))).then((lists) => {
+      leases = lists
+        .map((list, index) =>
+          list
+            .map(
+              (lease) =>
+                `${tables[index]?.tableName} ${lease.leaseKey} ${lease.leaseOwner} ${lease.checkpoint.slice(-8)}` +
+                ` watermark=${lease.watermark === null ? '-' : new Date(lease.watermark).toISOString()}` +
+                ` idle=${lease.idle} snapshot=${lease.snapshot !== null}`,
+            )
+            .join('\n'),
+        )
+        .join('\n');
+    });
+  }, 2000);
+  try {
+    await waitFor(
+      'every replay finding at its final count',
+      () => {
+        const union = lastVersions(processes.flatMap((p) => p.findings()));
+        return [...want].every(([id, count]) => union.get(id) === count);
+      },
+      ms,
+      () =>
+        `${compareWithReplay(
+          processes.map((p) => p.findings()),
+          expected,
+        ).join('\n')}\n${leases}\n${processes.map((p) => `${p.name}: ${p.stderr()}`).join('\n')}`,
+    );
+  } finally {
+    clearInterval(poll);
+  }
 }

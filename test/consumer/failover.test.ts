@@ -59,7 +59,9 @@ describe('two `shardwatch run` workers over a keyed stream, one SIGKILLed in the
     // The burst that is open when A dies is in an account whose keyed shard A holds: its window is A's.
     const aKeyed = (await tables[1]?.list())?.filter((lease) => lease.leaseOwner === 'worker-a') ?? [];
     const inA = ACCOUNTS.findIndex((account) =>
-      aKeyed.some((lease) => inRange(partitionKeyHash(account), hashRangeOf(lease) ?? { start: 0n, end: -1n })),
+      aKeyed.some((lease) =>
+        inRange(partitionKeyHash(account), hashRangeOf(lease) ?? { start: 0n, end: -1n }),
+      ),
     );
     expect(inA).toBeGreaterThanOrEqual(0);
     const other = (inA + 1) % ACCOUNTS.length;
@@ -74,15 +76,24 @@ describe('two `shardwatch run` workers over a keyed stream, one SIGKILLed in the
       ],
     });
     const killAfter = all.findIndex(
-      (record) => record.eventName === 'RunInstances' && Date.parse(record.eventTime as string) >= T0 + 16 * MINUTE + 65_000,
+      (record) =>
+        record.eventName === 'RunInstances' &&
+        Date.parse(record.eventTime as string) >= T0 + 16 * MINUTE + 65_000,
     );
     const [before, after] = [all.slice(0, killAfter), all.slice(killAfter)];
     const end = ticks(T0 + 4 * 60 * MINUTE, starts);
     const replayFile = join(directory, 'replay.jsonl');
-    writeFileSync(replayFile, [...all, ...end.map((put) => put.record)].map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      replayFile,
+      [...all, ...end.map((put) => put.record)].map((r) => JSON.stringify(r)).join('\n'),
+    );
     const expected = await replayFindings([replayFile]);
 
-    await putAll(client, 'failover', before.map((record) => ({ record, hashKey: null })));
+    await putAll(
+      client,
+      'failover',
+      before.map((record) => ({ record, hashKey: null })),
+    );
     // Both have read their share: the burst's first launches are in A's engine.
     await waitFor(
       'both workers reading',
@@ -96,7 +107,11 @@ describe('two `shardwatch run` workers over a keyed stream, one SIGKILLed in the
     await a.exited;
     const writtenByA = a.findings().length;
     // Records keep arriving while nobody reads A's shards, and after.
-    const arriving = putAll(client, 'failover', after.map((record) => ({ record, hashKey: null })));
+    const arriving = putAll(
+      client,
+      'failover',
+      after.map((record) => ({ record, hashKey: null })),
+    );
     let takenOverAfter = Number.NaN;
     for (;;) {
       const owners = (await leases()).flat().map((lease) => lease.leaseOwner);
