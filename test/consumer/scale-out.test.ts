@@ -89,7 +89,7 @@ describe('`shardwatch run` workers over a keyed stream (role all), random partit
     return { outputs: processes.map((p) => p.findings()), expected };
   }
 
-  for (const workers of [2]) {
+  for (const workers of [2, 3]) {
     it(`${workers} workers find exactly what replay finds, each finding in one worker's output only`, async () => {
       const { outputs, expected } = await run(workers);
       expect(compareWithReplay(outputs, expected)).toEqual([]);
