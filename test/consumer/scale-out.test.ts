@@ -59,7 +59,7 @@ describe('`shardwatch run` workers over a keyed stream (role all), random partit
     );
     const records = story(T0, 60, {
       bursts: [
-        [4, 0],
+        [2, 0],
         [17, 1],
         [33, 2],
         [33, 3],
