@@ -133,7 +133,7 @@ describe('two `shardwatch run` workers over a keyed stream, one SIGKILLed in the
     expect(records(expected, BURST).map((f) => [f.count, f.account])).toEqual([
       [7, ACCOUNTS[other]],
       [7, ACCOUNTS[inA]],
-      [7, ACCOUNTS[other]],
+      [6, ACCOUNTS[other]], // 09:28:05–09:30:05: the seventh launch falls in the next window
     ]);
     // The burst open when A died was found by B, from A's checkpoint and snapshot, with replay's count.
     const open = records(expected, BURST)[1] as Finding;
