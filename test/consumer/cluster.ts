@@ -21,6 +21,11 @@ export interface ConsumerYaml {
   keyed?: { stream: string; leaseTable: string };
   failover?: string;
   snapshotInterval?: string;
+  /**
+   * Default 60 s: no shard of a test goes idle, so no source shard is left out of ingest's watermark and no
+   * event can be late for coming back from idleness (see docs/architecture.md, Limits).
+   */
+  idleTimeout?: string;
   /** A different Kinesis endpoint (the fault proxy), default the emulator's. */
   kinesisEndpoint?: string;
 }
@@ -40,7 +45,7 @@ export interface RunProcess {
 
 /**
  * Writes a config for `shardwatch run` against the test's emulators (short checkpoint and snapshot intervals,
- * idle shards after 2 s, a health port) and starts the process.
+ * a health port) and starts the process.
  *
  *   const a = startRun(env, directory, 'worker-a', { stream: 'src', leaseTable: 'src-leases', keyed });
  */
@@ -66,7 +71,7 @@ ${keyed}  workerId: ${name}
   failover: ${consumer.failover ?? '2s'}
   checkpointInterval: 200ms
   snapshotInterval: ${consumer.snapshotInterval ?? '500ms'}
-  idleTimeout: 2s
+  idleTimeout: ${consumer.idleTimeout ?? '60s'}
   horizon: 1h
   healthPort: 0
 `,
