@@ -58,8 +58,8 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     // 09:00–09:20 read by both; then A stops reading while 09:20–10:00 arrives, with bursts in both.
     const first = story(T0, 20, {
       bursts: [
-        [4, inA],
-        [9, inB],
+        [1, inA],
+        [11, inB],
       ],
     });
     const backlog = story(T0 + 20 * MINUTE, 40, {
