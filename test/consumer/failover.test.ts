@@ -78,7 +78,7 @@ describe('two `shardwatch run` workers over a keyed stream, one SIGKILLed in the
     const killAfter = all.findIndex(
       (record) =>
         record.eventName === 'RunInstances' &&
-        Date.parse(record.eventTime as string) >= T0 + 16 * MINUTE + 65_000,
+        Date.parse(record.eventTime as string) >= T0 + 16 * MINUTE + 66_000,
     );
     const [before, after] = [all.slice(0, killAfter), all.slice(killAfter)];
     const end = ticks(T0 + 4 * 60 * MINUTE, starts);
