@@ -33,7 +33,7 @@ interface Encoded {
   watermark: number;
   maxTime: number;
   learnedUpTo: number;
-  through: string | null;
+  through: Record<string, string>;
   stepWatermark: number;
   state: Buffer;
   dedup: (Omit<SavedBucket['bucket'], 'window'> & {
@@ -56,7 +56,9 @@ export function encodeEngineSnapshot(snapshot: EngineSnapshot): Buffer {
     watermark: snapshot.watermark,
     maxTime: snapshot.maxTime,
     learnedUpTo: snapshot.learnedUpTo,
-    through: snapshot.point.through === null ? null : snapshot.point.through.toString(),
+    through: Object.fromEntries(
+      Object.entries(snapshot.point.through).map(([shard, sequence]) => [shard, sequence.toString()]),
+    ),
     stepWatermark: snapshot.point.watermark,
     state: snapshot.state,
     dedup: Object.values(snapshot.dedup).flatMap((buckets) =>
@@ -82,8 +84,9 @@ export function decodeEngineSnapshot(bytes: Buffer): EngineSnapshot {
     maxTime: encoded.maxTime,
     learnedUpTo: encoded.learnedUpTo,
     point: {
-      shard: encoded.shard,
-      through: encoded.through === null ? null : BigInt(encoded.through),
+      through: Object.fromEntries(
+        Object.entries(encoded.through).map(([shard, sequence]) => [shard, BigInt(sequence)]),
+      ),
       watermark: encoded.stepWatermark,
     },
     state: Buffer.from(encoded.state),

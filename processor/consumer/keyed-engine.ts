@@ -1,4 +1,3 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
 import { LRUCache } from 'lru-cache';
 import { filter, tap } from 'rxjs';
 import type { Detection, DetectionParams } from '../../detections/api.js';
@@ -16,7 +15,7 @@ import { type HashRange, inRange, partitionKeyHash } from './roles/hash-range.js
 import { KeyedRecordDecoder } from './roles/keyed-decoder.js';
 import { partitionKeyOf } from './roles/partition-key.js';
 import type { DecodedRecord } from './shard-processor.js';
-import type { ShardBatch } from './shard-reader.js';
+import type { TailCursor, TailRecord } from './tail-cursor.js';
 
 export interface KeyedEngineOptions {
   shardId: string;
@@ -45,14 +44,6 @@ export interface EngineOrigin {
   snapshot: EngineSnapshot;
   /** Null for the engine's own shard (a takeover). */
   range: HashRange | null;
-}
-
-/** A parent's records after its snapshot's checkpoint, which a child replays before its own. */
-export interface ParentTail {
-  shardId: string;
-  reader: { read(): Promise<ShardBatch> };
-  /** The parent's watermark at the checkpoint (its snapshot's). */
-  watermark: number;
 }
 
 /** Where a checkpoint stands: the record, the greatest event time up to it, the watermark right after it. */
@@ -101,8 +92,8 @@ export class KeyedEngine {
   readonly decodeOptions: DecodeOptions;
   /** `${detection}\0${event id}` → partition key: a finding's key, from its first evidence event. */
   private readonly findingKeys = new LRUCache<string, string>({ max: KEYS_REMEMBERED });
-  /** The last record of this shard processed. */
-  private last: bigint | null = null;
+  /** The last record processed, by shard (this one, and the parents' replayed first). */
+  private readonly last = new Map<string, bigint>();
   /** The checkpoint last written (or started from): what a shard end saves when nothing newer is checkpointable. */
   private checkpointed: EnginePosition | null;
 
@@ -160,54 +151,21 @@ export class KeyedEngine {
 
   /** Processes one decoded record of this shard (ShardInput.push). */
   push(record: DecodedRecord, at: RecordAt): void {
-    this.last = at.sequence;
+    this.last.set(at.shard, at.sequence);
     this.apply(record, at);
   }
 
   /**
-   * A child's first work: its parents' records after their checkpoints, keeping the keys in this shard's range
-   * (every record's watermark counts), merged by the running watermark of each parent so every record meets the
-   * watermark it met in its parent's engine. Findings are held against one position that is never checkpointed.
+   * A child's first work: its parents' records after their checkpoints (TailCursor: merged by the watermark each
+   * met in its parent's engine, so every record meets that watermark here), keeping the keys in this shard's
+   * range; every record's watermark counts. Findings are held against one position that is never checkpointed.
    */
-  async replayTails(tails: readonly ParentTail[]): Promise<void> {
-    const cursors = tails.map((tail) => ({
-      ...tail,
-      queue: [] as _Record[],
-      done: false,
-      runningMax: tail.watermark,
-    }));
-    const parsedWatermark = (cursor: (typeof cursors)[number], record: _Record) => {
-      const parsed = KeyedRecordDecoder.parse(record, {
-        input: cursor.shardId,
-        offset: record.SequenceNumber ?? '',
-      });
-      return Math.max(
-        cursor.runningMax,
-        parsed.deadLetter ? Number.NEGATIVE_INFINITY : (parsed.record.watermark ?? Number.NEGATIVE_INFINITY),
-      );
-    };
+  async replayTails(tails: TailCursor): Promise<void> {
     this.positions.begin(null, []);
     try {
-      for (;;) {
-        for (const cursor of cursors) {
-          while (cursor.queue.length === 0 && !cursor.done) {
-            const batch = await cursor.reader.read();
-            cursor.queue.push(...batch.records);
-            cursor.done = batch.shardEnd;
-          }
-        }
-        let next: (typeof cursors)[number] | undefined;
-        let nextKey = Number.POSITIVE_INFINITY;
-        for (const cursor of cursors) {
-          const head = cursor.queue[0];
-          if (head === undefined) continue;
-          const key = parsedWatermark(cursor, head);
-          if (next === undefined || key < nextKey) [next, nextKey] = [cursor, key];
-        }
-        if (next === undefined) return;
-        const record = next.queue.shift() as _Record;
-        next.runningMax = nextKey;
-        this.replayTailRecord(next.shardId, record);
+      for (let head = await tails.peek(); head !== undefined; head = await tails.peek()) {
+        tails.take();
+        this.replayTailRecord(head);
       }
     } finally {
       this.positions.end();
@@ -223,7 +181,7 @@ export class KeyedEngine {
       watermark: position.watermark,
       maxTime: position.maxTime,
       learnedUpTo: this.durable.learnedUpTo,
-      point: { shard: this.shardId, through: this.last, watermark: this.clock.watermark },
+      point: { through: Object.fromEntries(this.last), watermark: this.clock.watermark },
       state: this.durable.save().snapshot,
       dedup: this.pipeline.saveDedup(position.watermark - this.o.horizonMs),
     };
@@ -270,20 +228,21 @@ export class KeyedEngine {
     this.pipeline.dispose();
   }
 
-  private replayTailRecord(shardId: string, record: _Record): void {
-    const origin = { input: shardId, offset: record.SequenceNumber ?? '' };
-    const parsed = KeyedRecordDecoder.parse(record, origin);
+  private replayTailRecord({ shard, record, parsed, within }: TailRecord): void {
+    const at = { shard, sequence: BigInt(record.SequenceNumber ?? '0') };
+    this.last.set(shard, at.sequence);
     if (parsed.deadLetter) {
       this.o.onDeadLetter?.(parsed.deadLetter);
       return;
     }
     const key = record.PartitionKey ?? '';
-    const mine = this.o.range ? inRange(partitionKeyHash(key), this.o.range) : true;
+    const hash = partitionKeyHash(key);
+    const mine = [this.o.range, ...within].every((range) => !range || inRange(hash, range));
     const decoded = mine
       ? this.decoder.accept(parsed.record, key, this.decodeOptions)
       : { events: [], deadLetters: [], ignored: 0, skipped: 0, watermark: parsed.record.watermark };
     for (const event of decoded.events) this.positions.raise(event.time);
-    this.apply(decoded, { shard: shardId, sequence: BigInt(record.SequenceNumber ?? '0') });
+    this.apply(decoded, at);
   }
 
   private apply(record: DecodedRecord, at: RecordAt): void {
@@ -332,11 +291,10 @@ export class KeyedEngine {
   /** Whether the restored state already learned this event: replayed from a record the snapshot covers. */
   private restoredAlready(event: SecurityEvent, at: RecordAt | undefined): boolean {
     if (at === undefined) return false;
-    const origin = this.origins.find(({ snapshot }) => snapshot.point.shard === at.shard);
-    const through = origin?.snapshot.point.through;
+    const origin = this.origins.find(({ snapshot }) => snapshot.point.through[at.shard] !== undefined);
+    const through = origin?.snapshot.point.through[at.shard];
     return (
       origin !== undefined &&
-      through !== null &&
       through !== undefined &&
       at.sequence <= through &&
       event.time <= origin.snapshot.learnedUpTo

@@ -82,8 +82,10 @@ describe('engine snapshot encoding', () => {
       maxTime: 1000,
       learnedUpTo: 500,
       point: {
-        shard: 'shardId-000000000001',
-        through: 49650000000000000000000000000000000000000000000000000009n,
+        through: {
+          'shardId-000000000001': 49650000000000000000000000000000000000000000000000000009n,
+          'shardId-000000000000': 7n,
+        },
         watermark: 9000,
       },
       state: state.snapshot(),

@@ -11,17 +11,18 @@ import type { Delivery } from '../sinks/delivery.js';
 import type { RetryPolicy } from '../sinks/retry.js';
 import { StateCache } from '../state/index.js';
 import { CheckpointHorizon, type CheckpointPosition, ShardPositions } from './checkpoint-horizon.js';
-import { decodeEngineSnapshot, encodeEngineSnapshot } from './engine-snapshot.js';
+import { decodeEngineSnapshot, type EngineSnapshot, encodeEngineSnapshot } from './engine-snapshot.js';
 import { FanOutReader, registerFanOutConsumer } from './fan-out-reader.js';
 import { globalWatermark, type OwnShard } from './global-watermark.js';
-import { type EngineOrigin, type EnginePosition, KeyedEngine, type ParentTail } from './keyed-engine.js';
+import { type EngineOrigin, type EnginePosition, KeyedEngine } from './keyed-engine.js';
 import { DEFAULT_FAILOVER_MS, LeaseCoordinator } from './lease-coordinator.js';
 import { LATEST, type Lease, LeaseTable, SHARD_END, TRIM_HORIZON } from './lease-table.js';
-import { hashRangeOf } from './roles/hash-range.js';
+import { type HashRange, hashRangeOf } from './roles/hash-range.js';
 import { type ShardInput, type ShardOutcome, ShardProcessor } from './shard-processor.js';
 import { ShardReader, type StartPosition } from './shard-reader.js';
 import { childShardsOf, parentsDone, syncShards } from './shard-sync.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { ChainedTails, MergedTails, ShardTail, type TailCursor } from './tail-cursor.js';
 
 /**
  * Where the `ingest` role sends what the keyed stream carries: the events stateful detections need, and the
@@ -139,6 +140,8 @@ interface SharedEngine {
 
 const DEFAULT_HORIZON_MS = 3_600_000;
 const DEFAULT_SNAPSHOT_INTERVAL_MS = 60_000;
+/** How many reshards within one horizon a child follows back through shards that never checkpointed. */
+const MAX_RESHARD_DEPTH = 8;
 
 /**
  * A KCL-style consumer: DynamoDB leases (fair share, stealing, failover), shard sync, one ShardProcessor per held
@@ -430,34 +433,57 @@ export class Worker {
     if (lease.parentShardIds.length === 0 || lease.checkpoint !== TRIM_HORIZON) return new KeyedEngine(base);
     // A child never checkpointed: it starts from its parents' snapshots and replays their tails.
     const origins: EngineOrigin[] = [];
-    const tails: ParentTail[] = [];
+    const tails: TailCursor[] = [];
     for (const parentId of lease.parentShardIds) {
-      const parent = await this.table.get(parentId);
-      if (!parent) continue; // trimmed and cleaned up: nothing left to hand on
-      const snapshot =
-        parent.snapshot === null
-          ? undefined
-          : decodeEngineSnapshot(await store.load(parentId, parent.snapshot));
-      if (snapshot) origins.push({ snapshot, range: hashRangeOf(parent) });
-      const replayFrom = snapshot?.replayFrom ?? null;
-      tails.push({
-        shardId: parentId,
-        reader: new ShardReader({
-          kinesis: o.kinesis,
-          streamName: o.streamName,
-          shardId: parentId,
-          start:
-            replayFrom === null
-              ? { type: 'TRIM_HORIZON' }
-              : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: replayFrom },
-          ...(o.retry ? { retry: o.retry } : {}),
-        }),
-        watermark: snapshot?.watermark ?? Number.NEGATIVE_INFINITY,
-      });
+      const tail = await this.tailOf(parentId, [], 0);
+      if (!tail) continue; // trimmed and cleaned up: nothing left to hand on
+      tails.push(tail.cursor);
+      if (tail.snapshot) origins.push({ snapshot: tail.snapshot, range: tail.range });
     }
     const engine = new KeyedEngine({ ...base, origins });
-    await engine.replayTails(tails);
+    await engine.replayTails(new MergedTails(tails));
     return engine;
+  }
+
+  /**
+   * What a child replays of one parent: its records after its checkpoint; or, when the parent was itself a child
+   * that never checkpointed (resharded again within the horizon), its own parents' tails — within its range —
+   * then its records from the start. `within`: the ranges of the shards that replay it on the way.
+   */
+  private async tailOf(
+    shardId: string,
+    within: readonly HashRange[],
+    depth: number,
+  ): Promise<{ cursor: TailCursor; snapshot?: EngineSnapshot; range: HashRange | null } | undefined> {
+    const lease = await this.table.get(shardId);
+    if (!lease) return undefined;
+    const snapshot =
+      lease.snapshot === null
+        ? undefined
+        : decodeEngineSnapshot(await (this.snapshots as SnapshotStore).load(shardId, lease.snapshot));
+    const range = hashRangeOf(lease);
+    const reader = (start: StartPosition) =>
+      new ShardReader({
+        kinesis: this.o.kinesis,
+        streamName: this.o.streamName,
+        shardId,
+        start,
+        ...(this.o.retry ? { retry: this.o.retry } : {}),
+      });
+    const replayFrom = snapshot?.replayFrom ?? null;
+    const found = (cursor: TailCursor) => ({ cursor, range, ...(snapshot ? { snapshot } : {}) });
+    if (replayFrom !== null) {
+      const after = reader({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: replayFrom });
+      return found(new ShardTail(shardId, after, snapshot?.watermark ?? Number.NEGATIVE_INFINITY, within));
+    }
+    const own = new ShardTail(shardId, reader({ type: 'TRIM_HORIZON' }), Number.NEGATIVE_INFINITY, within);
+    if (lease.parentShardIds.length === 0 || depth >= MAX_RESHARD_DEPTH) return found(own);
+    const before: TailCursor[] = [];
+    for (const parentId of lease.parentShardIds) {
+      const tail = await this.tailOf(parentId, range ? [...within, range] : within, depth + 1);
+      if (tail) before.push(tail.cursor);
+    }
+    return found(new ChainedTails(new MergedTails(before), own));
   }
 
   /** Runs a lease cycle unless the previous one of its kind is still running; failures are reported. */

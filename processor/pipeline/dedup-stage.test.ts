@@ -104,9 +104,9 @@ describe('DedupStage', () => {
             .slice(0, savedAfter)
             .flatMap((s) => ('record' in s ? [BigInt(s.record)] : []));
           const saved = owner.stage.save(replayWatermark - minutes(60));
+          const last = processed.at(-1);
           const point = {
-            shard: 's',
-            through: processed.at(-1) ?? null,
+            through: last === undefined ? ({} as Record<string, bigint>) : { s: last },
             watermark: watermarkBefore(steps, savedAfter),
           };
           owner.play(steps.slice(savedAfter, diedAt)); // then it dies, after some emissions a sink may have seen

@@ -21,13 +21,12 @@ export interface SavedBucket {
 }
 
 /**
- * How far an engine had got when it saved its buckets: every merge made while processing a record of `shard`
- * up to `through`, or at a watermark step up to `watermark`, is in them. A taker replaying the same records
- * (from an earlier checkpoint) does not merge those findings again.
+ * How far an engine had got when it saved its buckets: every merge made while processing a record of a shard
+ * up to `through[shard]` (its own, or a parent's it replayed), or at a watermark step up to `watermark`, is in
+ * them. A taker replaying the same records (from an earlier checkpoint) does not merge those findings again.
  */
 export interface RestorePoint {
-  shard: string;
-  through: bigint | null;
+  through: Readonly<Record<string, bigint>>;
   watermark: number;
 }
 
@@ -162,5 +161,6 @@ export class DedupStage {
 function mergedBefore(moment: PipelineMoment, point: RestorePoint): boolean {
   if (moment === null) return false;
   if (moment.kind === 'step') return moment.watermark <= point.watermark;
-  return moment.shard === point.shard && point.through !== null && moment.sequence <= point.through;
+  const through = point.through[moment.shard];
+  return through !== undefined && moment.sequence <= through;
 }

@@ -125,7 +125,8 @@ describe('resharding the keyed stream while windows are open across it', () => {
       'z launches on keyed shard 1',
       async () => (await launchesOn(client, keyed.stream, 'shardId-000000000001', z)) === 4,
     );
-    // The split's upper child (x's) merges with shard 1 (z's): both bursts are now open across a reshard.
+    // The split's upper child (x's, not yet checkpointed) merges with shard 1 (z's): x's window now spans two
+    // reshards, z's one.
     await client.send(
       new MergeShardsCommand({
         StreamName: keyed.stream,
@@ -136,7 +137,8 @@ describe('resharding the keyed stream while windows are open across it', () => {
     await waitActive(client, keyed.stream);
     await put(records.slice(mergeAt));
     await putAll(client, 'reshard-source', end);
-    await waitForReplayFindings([worker], expected, 150_000);
+    const keyedLeases = new LeaseTable({ client: env.dynamo.client(), tableName: keyed.leaseTable });
+    await waitForReplayFindings([worker], expected, 150_000, [keyedLeases]);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
 
@@ -148,7 +150,7 @@ describe('resharding the keyed stream while windows are open across it', () => {
       ['shardId-000000000003', ['shardId-000000000000']],
       ['shardId-000000000004', ['shardId-000000000001', 'shardId-000000000003']],
     ]);
-    const leases = await new LeaseTable({ client: env.dynamo.client(), tableName: keyed.leaseTable }).list();
+    const leases = await keyedLeases.list();
     expect(
       leases.map((lease) => [lease.leaseKey, lease.checkpoint === SHARD_END, lease.snapshot !== null]),
     ).toEqual([
