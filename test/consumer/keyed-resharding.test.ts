@@ -148,7 +148,7 @@ describe('resharding the keyed stream while windows are open across it', () => {
       ['shardId-000000000001', []],
       ['shardId-000000000002', ['shardId-000000000000']],
       ['shardId-000000000003', ['shardId-000000000000']],
-      ['shardId-000000000004', ['shardId-000000000001', 'shardId-000000000003']],
+      ['shardId-000000000004', ['shardId-000000000003', 'shardId-000000000001']], // merged into, adjacent
     ]);
     const leases = await keyedLeases.list();
     expect(
