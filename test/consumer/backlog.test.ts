@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { decodeEngineSnapshot } from '../../processor/consumer/engine-snapshot.js';
 import { LeaseTable } from '../../processor/consumer/lease-table.js';
@@ -119,7 +120,14 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     for (const watermark of aWatermarks) expect(bWatermark - watermark).toBeGreaterThanOrEqual(30 * MINUTE);
 
     a.child.kill('SIGKILL');
+    const killedAt = performance.now();
     await a.exited;
+    // The lease table read every second until the survivor holds the killed worker's shards.
+    while ((await held('detect-a')).length > 0) await sleep(1000);
+    const takeover = (performance.now() - killedAt) / 1000;
+    console.log(
+      `takeover of the lagging worker's keyed leases ${takeover.toFixed(1)} s after SIGKILL (failover 20 s)`,
+    );
     await putAll(client, 'backlog', end);
     await waitForReplayFindings(processes, expected, 180_000);
     expect(await b.metric('shardwatch_events_late_total')).toBe(0);
