@@ -92,6 +92,7 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
       diagnostics,
     );
     a.child.kill('SIGSTOP'); // frozen: holds its leases, reads nothing
+    const stoppedAt = performance.now();
     await putAll(
       client,
       'backlog',
