@@ -81,18 +81,18 @@ describe('resharding the keyed stream while windows are open across it', () => {
       worker.stderr,
     );
 
-    // 09:00–09:40: x's burst at 09:15–09:17 split after its fourth launch, z's at 09:24–09:26 merged after its fourth.
+    // 09:00–09:40: x's burst at 09:15–09:17 split after its fourth launch, z's at 09:21–09:23 merged after its fourth.
     const records = story(T0, 40, {
       bursts: [
         [15, x],
-        [24, z],
+        [21, z],
       ],
     });
     const cut = (minute: number) =>
       records.findIndex(
         (r: JsonObject) => Date.parse(r.eventTime as string) >= T0 + minute * MINUTE + 66_000,
       );
-    const [splitAt, mergeAt] = [cut(15), cut(24)];
+    const [splitAt, mergeAt] = [cut(15), cut(21)];
     const end = ticks(T0 + 4 * 60 * MINUTE, starts);
     const replayFile = join(directory, 'replay.jsonl');
     writeFileSync(
