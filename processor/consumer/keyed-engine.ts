@@ -73,11 +73,13 @@ const KEYS_REMEMBERED = 200_000;
  *
  * A child shard after a reshard starts the same way from its parents' snapshots (the state of both, the dedup
  * buckets whose partition key hashes into its range), replaying first the parents' records after their
- * checkpoints — keeping only the keys in its own range — merged in the order of their own watermarks, so
- * every window spanning the reshard counts each event once and the parents never flush one half-filled.
+ * checkpoints (replayTails) — keeping only the keys in its own range — merged in the order of their own
+ * watermarks, so every window spanning the reshard counts each event once and the parents never flush one
+ * half-filled.
  *
  *   const engine = new KeyedEngine({ shardId, detections, relayed, state, horizonMs, counters, submit });
- *   processor = new ShardProcessor({ …, decoder: engine.decode, input: engine.input, positions: engine.positions });
+ *   engine.push(engine.decode(record, origin, engine.decodeOptions), { shard, sequence });
+ *   const snapshot = engine.snapshotAt(position); … engine.checkpointWritten(position);
  */
 export class KeyedEngine {
   readonly shardId: string;
