@@ -125,10 +125,11 @@ describe('a detect worker lagging 30 minutes of event time behind the other, the
     await a.exited;
     // The lease table read every second until the survivor holds the killed worker's shards.
     while ((await held('detect-a')).length > 0) await sleep(1000);
-    const [sinceStop, sinceKill] = [stoppedAt, killedAt].map((at) => (performance.now() - at) / 1000);
+    const since = (at: number) => ((performance.now() - at) / 1000).toFixed(1);
+    const [sinceStop, sinceKill] = [since(stoppedAt), since(killedAt)];
     console.log(
-      `takeover of the lagging worker's keyed leases ${sinceStop.toFixed(1)} s after its last renewal ` +
-        `(SIGSTOP), ${sinceKill.toFixed(1)} s after SIGKILL (failover 20 s)`,
+      `takeover of the lagging worker's keyed leases ${sinceStop} s after its last renewal ` +
+        `(SIGSTOP), ${sinceKill} s after SIGKILL (failover 20 s)`,
     );
     await putAll(client, 'backlog', end);
     await waitForReplayFindings(processes, expected, 180_000);
