@@ -124,6 +124,7 @@ export class KeyedEngine {
       partitionKeyOf: (finding) => this.partitionKeyOfFinding(finding),
       learned: (event, at) => this.restoredAlready(event, at),
       catchingUp: true,
+      savesDedup: true,
     });
     this.decodeOptions = { wants: (source, action) => this.pipeline.wants(source, action) };
     const start = Math.min(Number.POSITIVE_INFINITY, ...snapshots.map((s) => s.watermark));

@@ -59,13 +59,20 @@ export class DedupStage {
   private closed: DedupBucket[] = [];
   private catchingUp: boolean;
 
+  private readonly keepsClosed: boolean;
+
+  /**
+   * `saved`: the stage's buckets are saved with checkpoints (a keyed shard's engine), so closed ones are kept
+   * until forgetClosedUpTo; `catchingUp`: it replays records another engine may have processed.
+   */
   constructor(
     period: number,
     private readonly partitionKeyOf: (finding: Finding) => string | null = () => null,
-    o: { catchingUp?: boolean } = {},
+    o: { catchingUp?: boolean; saved?: boolean } = {},
   ) {
     this.buckets = new DedupBuckets(period);
     this.catchingUp = o.catchingUp ?? false;
+    this.keepsClosed = o.saved ?? false;
   }
 
   accept(finding: Finding, moment: PipelineMoment, emit: (finding: Finding) => void): void {
@@ -89,8 +96,9 @@ export class DedupStage {
 
   advance(watermark: number, emit: (finding: Finding) => void): void {
     for (const bucket of this.buckets.close(watermark)) {
-      this.closed.push(bucket);
       const meta = this.meta.get(bucket.id);
+      if (this.keepsClosed) this.closed.push(bucket);
+      else this.meta.delete(bucket.id);
       const rolled = rollUp(bucket);
       if (rolled) emit(rolled);
       // Its first finding was never emitted here (deferred), or may have been lost with the previous owner.

@@ -43,6 +43,8 @@ export interface PipelineOptions {
    * (see DedupStage), so no count a sink saw goes down.
    */
   catchingUp?: boolean;
+  /** Dedup state is saved with checkpoints (saveDedup): closed buckets are kept until forgetClosedUpTo. */
+  savesDedup?: boolean;
   /**
    * Whether the state cache it was restored with already learned this event (a taker replaying records its
    * snapshot covers): the cache does not learn it again.
@@ -285,6 +287,7 @@ export class Pipeline {
     if (detection.dedupPeriodMs === undefined) return findings;
     const stage = new DedupStage(detection.dedupPeriodMs, this.options.partitionKeyOf, {
       catchingUp: this.options.catchingUp === true,
+      saved: this.options.savesDedup === true,
     });
     this.dedups.set(detection.id, stage);
     // An event-time operator subscribes upstream first: a window's findings reach the stage before it closes
