@@ -93,7 +93,10 @@ export class KeyedEngine {
   /** The prefilter this engine's pipeline wants (DecodeOptions.wants). */
   readonly decodeOptions: DecodeOptions;
   /** `${detection}\0${event id}` → partition key: a finding's key, from its first evidence event. */
-  private readonly findingKeys = new LRUCache<string, string>({ max: KEYS_REMEMBERED });
+  private readonly findingKeys = new LRUCache<string, string>({
+    maxSize: KEYS_REMEMBERED, // not `max`, which preallocates its slots
+    sizeCalculation: () => 1,
+  });
   /** The last record processed, by shard (this one, and the parents' replayed first). */
   private readonly last = new Map<string, bigint>();
   /** The checkpoint last written (or started from): what a shard end saves when nothing newer is checkpointable. */

@@ -10,7 +10,9 @@ export class EmittedFindings {
   private readonly countById: LRUCache<string, number>;
 
   constructor(maxIds = 200_000) {
-    this.countById = new LRUCache({ max: maxIds });
+    // Bounded by maxSize rather than max: `max` preallocates its slots, and a worker builds one pipeline per
+    // keyed shard it takes over.
+    this.countById = new LRUCache({ maxSize: maxIds, sizeCalculation: () => 1 });
   }
 
   /** An id another engine emitted with `count` before this one took over: only a higher count is news. */

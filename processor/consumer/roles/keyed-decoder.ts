@@ -28,7 +28,8 @@ export class KeyedRecordDecoder {
   private readonly seen: LRUCache<string, true>;
 
   constructor(o: { maxSeen?: number } = {}) {
-    this.seen = new LRUCache({ max: o.maxSeen ?? DEFAULT_SEEN });
+    // maxSize, not max: `max` preallocates its slots, and each engine (one per keyed shard) has a decoder.
+    this.seen = new LRUCache({ maxSize: o.maxSeen ?? DEFAULT_SEEN, sizeCalculation: () => 1 });
   }
 
   /** The partition key this event object was read under; undefined for an event not decoded here. */
