@@ -3,7 +3,7 @@ import type { CloudTrailRecord } from './cloudtrail-records.js';
 import type { SeededRandom } from './random.js';
 
 /**
- * The wrappers AWS puts around records on each delivery path (see /work/shared/docs/aws-formats.md):
+ * The wrappers AWS puts around records on each delivery path (the README lists the shapes replay reads):
  * S3 log files, CloudWatch Logs subscription messages, EventBridge events.
  *
  *   s3LogFile(records)                  // {"Records":[...]}

@@ -186,6 +186,9 @@ const consumer = z
     keyedStream: keyedStream
       .optional()
       .meta({ description: 'The internal stream between --role ingest and --role detect.' }),
+    snapshotInterval: duration
+      .prefault('1m')
+      .meta({ description: "A keyed shard checkpoints, saving its engine's snapshot, at most this often." }),
     fanOut: z.boolean({ error: 'expected true or false' }).default(false),
     healthPort: z
       .number({ error: 'expected a port number 0–65535' })
@@ -209,17 +212,16 @@ const consumer = z
         message: 'must differ from consumer.leaseTable',
       });
   })
-  .transform(({ failover, checkpointInterval, horizon, idleTimeout, ...rest }) => ({
+  .transform(({ failover, checkpointInterval, horizon, idleTimeout, snapshotInterval, ...rest }) => ({
     ...rest,
     failoverMs: failover,
     checkpointIntervalMs: checkpointInterval,
     horizonMs: horizon,
     idleTimeoutMs: idleTimeout,
+    snapshotIntervalMs: snapshotInterval,
   }))
   .optional()
   .meta({ description: 'What `shardwatch run` consumes (not used by replay).' });
-
-// ── logs ────────────────────────────────────────────────────────────────────────────────────────────────
 
 // ── Sigma rules ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -252,6 +254,8 @@ const sigma = z
     description:
       'Sigma rules run beside the catalog: a list of rule files and directories, or {rules, dedup, placeholders}.',
   });
+
+// ── logs ────────────────────────────────────────────────────────────────────────────────────────────────
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -174,7 +174,7 @@ describe('startHealthServer', () => {
       shardwatch_sink_findings_rejected_total: 'counter',
       shardwatch_sink_healthy: 'gauge',
       shardwatch_sink_batch_latency_ms: 'gauge',
-      shardwatch_keyed_stream_holding: 'gauge',
+      shardwatch_keyed_stream_watermark_seconds: 'gauge',
       shardwatch_keyed_stream_pending: 'gauge',
       shardwatch_keyed_stream_published_total: 'counter',
     });
@@ -187,7 +187,7 @@ describe('startHealthServer', () => {
     state.shards = [{ shardId: SHARD_1, millisBehindLatest: 250, records: 7, outstanding: 1, idle: false }];
     state.events.bySource.cloudtrail = 130;
     (state.sinks.jsonl as HealthSnapshot['sinks'][string]).healthy = false;
-    state.keyedStream = { holding: 12, pending: 4, published: 96 };
+    state.keyedStream = { watermark: WATERMARK - 300_000, pending: 4, published: 96 };
 
     const { samples } = await metrics();
     expect(
@@ -201,7 +201,7 @@ describe('startHealthServer', () => {
     expect(samples.get(`shardwatch_shard_idle{shard="${SHARD_1}"}`)).toBe('0');
     expect(samples.get('shardwatch_events_total{source="cloudtrail"}')).toBe('130');
     expect(samples.get('shardwatch_sink_healthy{sink="jsonl"}')).toBe('0');
-    expect(samples.get('shardwatch_keyed_stream_holding')).toBe('12');
+    expect(samples.get('shardwatch_keyed_stream_watermark_seconds')).toBe('1795512300.25');
     expect(samples.get('shardwatch_keyed_stream_pending')).toBe('4');
     expect(samples.get('shardwatch_keyed_stream_published_total')).toBe('96');
   });

@@ -19,8 +19,11 @@ export interface HealthSnapshot {
   /** Findings emitted per detection id (new ones, not dedup updates). */
   findings: Record<string, number>;
   deadLetters: number;
-  /** Role ingest: events held for the watermark / queued or in flight to the keyed stream; 0 otherwise. */
-  keyedStream?: { holding: number; pending: number; published: number };
+  /**
+   * Role ingest: the watermark its keyed records carry (ms since the epoch; null before the first promise), and
+   * records queued or in flight to / published on the keyed stream.
+   */
+  keyedStream?: { watermark: number | null; pending: number; published: number };
 }
 
 export interface HealthServer {
@@ -168,10 +171,13 @@ const METRICS: readonly MetricSpec[] = [
       ]),
   },
   {
-    name: 'shardwatch_keyed_stream_holding',
-    help: 'Events held for the watermark before publishing to the keyed stream (role ingest).',
+    name: 'shardwatch_keyed_stream_watermark_seconds',
+    help: 'The watermark ingest promises with its keyed-stream records, in seconds since the epoch (role ingest).',
     type: 'gauge',
-    samples: keyed((k) => k.holding),
+    samples: (s) =>
+      s.keyedStream?.watermark === null || s.keyedStream === undefined
+        ? []
+        : [[{}, s.keyedStream.watermark / 1000]],
   },
   {
     name: 'shardwatch_keyed_stream_pending',

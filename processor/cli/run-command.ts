@@ -4,7 +4,10 @@ import { basename, dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LeaseTable } from '../consumer/lease-table.js';
+import type { KeyedPublisher } from '../consumer/roles/keyed-publisher.js';
 import { ROLES, type Role, roleWorker } from '../consumer/roles/roles.js';
+import { SingleWriterLock } from '../consumer/single-writer-lock.js';
 import { Worker, type WorkerOptions } from '../consumer/worker.js';
 import type { DeadLetter } from '../decode/index.js';
 import { DeadLetterFile } from '../sinks/dead-letter-file.js';
@@ -29,7 +32,7 @@ import { createLogger } from './logger.js';
 export interface RunCommandOptions {
   /** shardwatch.yaml; without it, the YAML in SHARDWATCH_CONFIG (and SHARDWATCH_* overrides either way). */
   config?: string;
-  /** all (default) | ingest | detect (DESIGN.md §5). */
+  /** all (default) | ingest | detect: see the README's Run on Kinesis. */
   role?: string;
   /** Findings as JSON Lines here (default stdout), besides the sinks the config enables. */
   out?: string;
@@ -37,9 +40,19 @@ export interface RunCommandOptions {
   deadLetters?: string;
 }
 
+/** One worker of this process: its role (ingest and detect both run for `all` over a keyed stream). */
+interface RoleProcess {
+  role: Role;
+  worker: Worker;
+  stream: string;
+  publisher: KeyedPublisher | undefined;
+}
+
 /**
  * `shardwatch run`: consumes the configured Kinesis stream until SIGTERM/SIGINT, then stops gracefully
- * (stop reading, flush sinks, checkpoint, release leases) and returns 0; 2 for usage or config errors.
+ * (stop reading, flush sinks, checkpoint, release leases) and returns 0; 2 for usage or config errors, and
+ * for `all` without a keyed stream when another live worker holds the lease table's single-writer lock.
+ * `all` with consumer.keyedStream runs ingest and detect in this process, so any number of tasks is exact.
  * Logs are JSON lines on stderr.
  *
  *   process.exitCode = await runCommand({ config: 'shardwatch.yaml', out: 'out/findings.jsonl' });
@@ -144,34 +157,41 @@ export async function runCommand(
     log,
     ...(consumer.fanOut ? { fanOut: { consumerName: consumer.leaseTable, kinesis: subscriptions } } : {}),
   };
-  const { options: workerOptions, publisher } = roleWorker(role, all, consumer.keyedStream);
-  const worker = new Worker(workerOptions);
-  const snapshot = (): HealthSnapshot => {
-    const { counters } = worker.pipeline;
-    return {
-      role,
-      workerId,
-      stream: workerOptions.streamName,
-      watermark: worker.watermark,
-      shards: worker.shards(),
-      sinks: delivery.metrics(),
-      events: { bySource: { ...counters.eventsBySource }, late: counters.late },
-      findings: Object.fromEntries(counters.findingsByDetection),
-      deadLetters,
-      ...(publisher
-        ? {
-            keyedStream: {
-              holding: publisher.holding,
-              pending: publisher.pending,
-              published: publisher.published,
-            },
-          }
-        : {}),
-    };
-  };
+  const roles: Role[] = role === 'all' && consumer.keyedStream ? ['ingest', 'detect'] : [role];
+  const processes: RoleProcess[] = roles.map((each) => {
+    const { options, publisher } = roleWorker(each, all, consumer.keyedStream);
+    if (options.keyed) options.keyed.snapshotIntervalMs = consumer.snapshotIntervalMs;
+    return { role: each, worker: new Worker(options), stream: options.streamName, publisher };
+  });
+  const snapshot = (): HealthSnapshot => healthOf(role, workerId, processes, delivery, deadLetters);
   const stopRequested = Promise.race([once(signals, 'SIGTERM'), once(signals, 'SIGINT')]);
   let health: HealthServer | undefined;
+  let lock: SingleWriterLock | undefined;
+  let lockLost: Promise<void> = new Promise(() => undefined);
   try {
+    if (role === 'all' && !consumer.keyedStream) {
+      let lost: () => void = () => undefined;
+      lockLost = new Promise((resolve) => {
+        lost = resolve;
+      });
+      lock = new SingleWriterLock({
+        client: dynamodb,
+        tableName: consumer.leaseTable,
+        workerId,
+        failoverMs: consumer.failoverMs,
+        onLost: lost,
+      });
+      await new LeaseTable({ client: dynamodb, tableName: consumer.leaseTable }).ensureTable();
+      const holder = await lock.acquire();
+      if (holder) {
+        lock = undefined;
+        return usage(
+          `worker ${holder.owner} is running role all on lease table ${consumer.leaseTable}: without ` +
+            'consumer.keyedStream, role all runs in one task only (each task would count windows over only ' +
+            'the shards it holds). Configure consumer.keyedStream to run several tasks, or run one task.',
+        );
+      }
+    }
     if (consumer.healthPort !== undefined) {
       health = await startHealthServer({ port: consumer.healthPort, snapshot });
       log.info(
@@ -179,18 +199,32 @@ export async function runCommand(
         `health and metrics on ${health.url}/healthz and /metrics`,
       );
     }
-    await worker.start();
-    log.info({ event: 'started', stream: workerOptions.streamName }, `consuming ${workerOptions.streamName}`);
+    for (const { role: each, worker, stream } of processes) {
+      await worker.start();
+      log.info({ event: 'started', stage: each, stream }, `consuming ${stream} (role ${each})`);
+    }
     const { emf } = config.log;
     const stopEmf = emf ? startEmfReporter({ log, ...emf, snapshot }) : undefined;
-    const [signal] = (await stopRequested) as [NodeJS.Signals];
-    log.info({ event: 'stopping', signal }, 'stopping: flushing findings, checkpointing, releasing leases');
+    const stopping = await Promise.race([
+      stopRequested.then(([signal]) => signal as NodeJS.Signals),
+      lockLost.then(() => 'lock' as const),
+    ]);
+    if (stopping === 'lock')
+      log.error(
+        { event: 'lock_lost', leaseTable: consumer.leaseTable },
+        `another worker took the single-writer lock of ${consumer.leaseTable}: stopping`,
+      );
+    log.info(
+      { event: 'stopping', signal: stopping === 'lock' ? null : stopping },
+      'stopping: flushing findings, checkpointing, releasing leases',
+    );
     stopEmf?.();
-    await worker.stop();
+    for (const { worker } of processes) await worker.stop();
+    await lock?.stop();
     await delivery.close();
     await deadLetterFile?.close();
     log.info({ event: 'stopped' }, 'stopped');
-    return 0;
+    return stopping === 'lock' ? 1 : 0;
   } catch (error) {
     log.error({ event: 'failed', err: error }, describe(error));
     return 1;
@@ -200,6 +234,53 @@ export async function runCommand(
     if (subscriptions !== kinesis) subscriptions.destroy();
     dynamodb.destroy();
   }
+}
+
+/**
+ * The health snapshot of this process: events as the first stage read them, late events and findings over
+ * every engine, the watermark of the stage whose windows fire on it (detect, for `all` over a keyed stream).
+ */
+function healthOf(
+  role: Role,
+  workerId: string,
+  processes: readonly RoleProcess[],
+  delivery: Delivery,
+  deadLetters: number,
+): HealthSnapshot {
+  const [first] = processes as [RoleProcess, ...RoleProcess[]];
+  const last = processes.at(-1) as RoleProcess;
+  const findings: Record<string, number> = {};
+  for (const { worker } of processes)
+    for (const [detection, count] of worker.counters.findingsByDetection)
+      findings[detection] = (findings[detection] ?? 0) + count;
+  const publisher = processes.find((each) => each.publisher)?.publisher;
+  const several = processes.length > 1;
+  return {
+    role,
+    workerId,
+    stream: first.stream,
+    watermark: last.worker.watermark,
+    // Shard ids repeat across streams: with two, each is prefixed by its stream.
+    shards: processes.flatMap(({ worker, stream }) =>
+      worker.shards().map((shard) => (several ? { ...shard, shardId: `${stream}/${shard.shardId}` } : shard)),
+    ),
+    sinks: delivery.metrics(),
+    events: {
+      bySource: { ...first.worker.counters.eventsBySource },
+      late: processes.reduce((sum, { worker }) => sum + worker.counters.late, 0),
+    },
+    findings,
+    deadLetters,
+    ...(publisher
+      ? {
+          keyedStream: {
+            watermark: publisher.promised,
+            pending: publisher.pending,
+            published: publisher.published,
+          },
+        }
+      : {}),
+  };
 }
 
 /**

@@ -66,7 +66,7 @@ describe('ShardPositions', () => {
     record('101', [T0 + 10 * MINUTE]);
     expect(positions.checkpointable()).toBeUndefined(); // watermark T0 + 5 min: both inside the horizon
     record('102', [T0 + 2 * HOUR]); // watermark 1:55 → limit 0:55
-    expect(positions.checkpointable()).toBe('101');
+    expect(positions.checkpointable()?.sequence).toBe('101');
     expect(positions.checkpointable()).toBeUndefined();
     expect(positions.outstanding).toBe(1);
   });
@@ -82,7 +82,7 @@ describe('ShardPositions', () => {
     clock.observe('shard-0', T0 + 3 * HOUR);
     expect(positions.checkpointable()).toBeUndefined();
     release();
-    expect(positions.checkpointable()).toBe('2');
+    expect(positions.checkpointable()?.sequence).toBe('2');
   });
 
   it('uses the running maximum event time, so an older event after a newer one does not open a gap', () => {
@@ -97,6 +97,57 @@ describe('ShardPositions', () => {
     clock.observe('shard-0', T0 + 2 * HOUR + 4 * MINUTE); // limit T0 + 0:59: record 1 (max 1:00) not yet
     expect(positions.checkpointable()).toBeUndefined();
     clock.observe('shard-0', T0 + 2 * HOUR + 5 * MINUTE); // limit T0 + 1:00
-    expect(positions.checkpointable()).toBe('3');
+    expect(positions.checkpointable()?.sequence).toBe('3');
+  });
+
+  it('reports the greatest event time and the watermark right after the checkpointed record', () => {
+    const { clock, horizon } = setup();
+    const positions = new ShardPositions(horizon, T0 + 30 * MINUTE); // a taker: the checkpoint's max time
+    positions.begin('1', [T0]);
+    clock.observe('shard-0', T0 + 40 * MINUTE);
+    positions.end();
+    positions.begin('2', [T0 + 50 * MINUTE]);
+    positions.end();
+    clock.observe('shard-0', T0 + 3 * HOUR);
+    expect(positions.checkpointable()).toEqual({
+      sequence: '2',
+      maxTime: T0 + 50 * MINUTE,
+      watermark: T0 + 35 * MINUTE,
+      limit: T0 + 3 * HOUR - 5 * MINUTE - HOUR,
+    });
+  });
+
+  it('never checkpoints work that is no record of the shard, but lets it hold later records', () => {
+    const { clock, horizon } = setup();
+    const positions = new ShardPositions(horizon);
+    positions.begin(null, []); // a child replaying its parents' tails
+    const release = positions.hold();
+    positions.raise(T0 + HOUR);
+    positions.end();
+    positions.begin('7', [T0]);
+    positions.end();
+    clock.observe('shard-0', T0 + 2 * HOUR + 4 * MINUTE); // limit 0:59: the tails' 1:00 event is inside
+    release();
+    expect(positions.checkpointable()).toBeUndefined();
+    clock.observe('shard-0', T0 + 3 * HOUR);
+    expect(positions.checkpointable()?.sequence).toBe('7');
+  });
+
+  it('knows the greatest event time up to the last fully acked record, inside the horizon or not', () => {
+    const { clock, horizon } = setup();
+    const positions = new ShardPositions(horizon, T0 - HOUR);
+    expect(positions.resolvedMaxTime).toBe(T0 - HOUR);
+    positions.begin('1', [T0]);
+    positions.end();
+    positions.begin('2', [T0 + 10 * MINUTE]);
+    const release = positions.hold(); // published, not yet acked
+    positions.end();
+    positions.begin('3', [T0 + 20 * MINUTE]);
+    positions.end();
+    clock.observe('shard-0', T0 + 20 * MINUTE); // everything inside the horizon: nothing checkpointable
+    expect(positions.checkpointable()).toBeUndefined();
+    expect(positions.resolvedMaxTime).toBe(T0);
+    release();
+    expect(positions.resolvedMaxTime).toBe(T0 + 20 * MINUTE);
   });
 });

@@ -8,15 +8,14 @@ interface Epoch {
 }
 
 /**
- * Window state across failover (DESIGN.md §6), worker-wide: a record may be checkpointed only once every
+ * Window state across failover, for one event-time engine: a record may be checkpointed only once every
  * window it can belong to has fired and that window's findings are acked. With `horizonMs` ≥ the longest
  * window / sequence span of the enabled detections, that holds for event time t when
  * t ≤ safeWatermark − horizonMs, where safeWatermark is the greatest watermark reached such that every finding
  * emitted up to it is acked. A taker replays from that checkpoint, rebuilds the open windows, and findings
  * it emits again carry the same deterministic ids (idempotent sinks absorb them).
- * Not carried over: dedup periods longer than the horizon (a roll-up across a takeover can start a new
- * finding), state-cache facts learned before the checkpoint, and open windows of a shard checkpointed at
- * SHARD_END (children wait for it, so its end cannot wait for the horizon).
+ * With one engine for all shards (roles all and ingest) nothing else is carried over; a keyed shard's engine also
+ * saves its state cache and dedup buckets with the checkpoint (KeyedEngine).
  *
  *   const horizon = new CheckpointHorizon({ clock, horizonMs: hours(1) });
  *   delivery.submit(finding, horizon.hold()); … if (time <= horizon.limit()) checkpoint(sequence);
@@ -52,6 +51,11 @@ export class CheckpointHorizon {
     };
   }
 
+  /** The engine's watermark now. */
+  get watermark(): number {
+    return this.o.clock.watermark;
+  }
+
   /** The greatest event time a record may have to be checkpointed. Call between pushes, not during one. */
   limit(): number {
     this.reached = Math.max(this.reached, this.o.clock.watermark);
@@ -64,8 +68,22 @@ export class CheckpointHorizon {
 /** A record of the shard: its order, Kinesis sequence number, and the greatest event time up to it. */
 interface Position {
   ordinal: number;
-  sequence: string;
+  /** Null for what is not a record of the shard (the parents' tails a child replays first). */
+  sequence: string | null;
   maxTime: number;
+  /** The engine watermark once the record was processed. */
+  watermark: number;
+}
+
+/** A position that may be checkpointed, and the horizon limit it was judged against. */
+export interface CheckpointPosition {
+  sequence: string;
+  /** Greatest event time of this record and every earlier one. */
+  maxTime: number;
+  /** The engine watermark right after the record. */
+  watermark: number;
+  /** horizon.limit() when it was found checkpointable (≥ maxTime). */
+  limit: number;
 }
 
 /**
@@ -82,16 +100,36 @@ export class ShardPositions {
   private pending: Position[] = [];
   private head = 0;
   private ordinal = 0;
-  private maxTime = Number.NEGATIVE_INFINITY;
+  private maxTime: number;
+  private current: Position | undefined;
+  /** maxTime of the last position returned by checkpointable(). */
+  private resolved: number;
 
-  constructor(private readonly horizon: CheckpointHorizon) {}
+  /** `maxTime`: the greatest event time before the first record (a taker starting at a checkpoint). */
+  constructor(
+    private readonly horizon: CheckpointHorizon,
+    maxTime = Number.NEGATIVE_INFINITY,
+  ) {
+    this.maxTime = maxTime;
+    this.resolved = maxTime;
+  }
 
-  /** A record starts processing; `times` are its events' times (none for a record that was dead-lettered). */
-  begin(sequence: string, times: readonly number[]): void {
-    for (const time of times) if (time > this.maxTime) this.maxTime = time;
+  /**
+   * A record starts processing; `times` are its events' times (none for a record that was dead-lettered).
+   * `sequence` null: work that is no record of this shard, never itself checkpointed but holding later ones.
+   */
+  begin(sequence: string | null, times: readonly number[]): void {
     this.ordinal += 1;
     this.acked.begin(this.ordinal);
-    this.pending.push({ ordinal: this.ordinal, sequence, maxTime: this.maxTime });
+    this.current = { ordinal: this.ordinal, sequence, maxTime: this.maxTime, watermark: Number.NaN };
+    this.pending.push(this.current);
+    for (const time of times) this.raise(time);
+  }
+
+  /** An event time of the current record learned while processing it. */
+  raise(time: number): void {
+    if (time > this.maxTime) this.maxTime = time;
+    if (this.current && time > this.current.maxTime) this.current.maxTime = time;
   }
 
   /** One more finding of the current record awaits acks. */
@@ -100,18 +138,22 @@ export class ShardPositions {
   }
 
   end(): void {
+    if (this.current) this.current.watermark = this.horizon.watermark;
+    this.current = undefined;
     this.acked.end();
   }
 
-  /** The newest sequence number that may be checkpointed, once; undefined when it has not moved. */
-  checkpointable(): string | undefined {
+  /** The newest record that may be checkpointed, once; undefined when it has not moved. */
+  checkpointable(): CheckpointPosition | undefined {
     const ackedUpTo = this.acked.checkpointable ?? 0;
     const limit = this.horizon.limit();
-    let found: string | undefined;
+    let found: CheckpointPosition | undefined;
     while (this.head < this.pending.length) {
       const oldest = this.pending[this.head] as Position;
       if (oldest.ordinal > ackedUpTo || oldest.maxTime > limit) break;
-      found = oldest.sequence;
+      const { sequence, maxTime, watermark } = oldest;
+      if (sequence !== null) found = { sequence, maxTime, watermark, limit };
+      this.resolved = maxTime;
       this.head += 1;
     }
     if (this.head * 2 > this.pending.length) {
@@ -119,6 +161,21 @@ export class ShardPositions {
       this.head = 0;
     }
     return found;
+  }
+
+  /**
+   * The greatest event time up to the newest record whose findings and publications are all acked, horizon
+   * or not (-Infinity before any): ingest's watermark promise rests on it (see EventPublisher).
+   */
+  get resolvedMaxTime(): number {
+    const ackedUpTo = this.acked.checkpointable ?? 0;
+    let resolved = this.resolved;
+    for (let index = this.head; index < this.pending.length; index += 1) {
+      const position = this.pending[index] as Position;
+      if (position.ordinal > ackedUpTo) break;
+      resolved = position.maxTime;
+    }
+    return resolved;
   }
 
   /** Records begun but not yet checkpointable: unacked findings or still inside the horizon. */

@@ -1,5 +1,5 @@
 import type { ConsumerLog } from './consumer-log.js';
-import { type Lease, type LeaseTable, SHARD_END } from './lease-table.js';
+import { type CheckpointExtras, type Lease, type LeaseTable, SHARD_END } from './lease-table.js';
 
 export interface LeaseCoordinatorOptions {
   table: LeaseTable;
@@ -160,19 +160,36 @@ export class LeaseCoordinator {
   }
 
   /**
-   * Stores a shard's checkpoint (at SHARD_END with its children); false when the lease is not (or no longer)
-   * held. A lease checkpointed at SHARD_END stays in held() until the next renew cycle evicts it.
+   * Stores a shard's checkpoint (at SHARD_END with its children, and with what `extras` carries); false when the
+   * lease is not (or no longer) held. A lease checkpointed at SHARD_END stays in held() until the next renew cycle evicts it.
    */
   async checkpoint(
     leaseKey: string,
     sequence: string,
     subSequence: number,
     childShardIds: readonly string[] = [],
+    extras: CheckpointExtras = {},
   ): Promise<boolean> {
     const done = await this.serialized(leaseKey, () =>
       this.write(leaseKey, (lease) =>
-        this.table.checkpoint(lease, this.workerId, sequence, subSequence, childShardIds),
+        this.table.checkpoint(lease, this.workerId, sequence, subSequence, childShardIds, extras),
       ),
+    );
+    return done !== null;
+  }
+
+  /** Raises a held source shard's watermark promise (LeaseTable.promise); false when the lease is not held. */
+  async promise(leaseKey: string, watermark: number): Promise<boolean> {
+    const done = await this.serialized(leaseKey, () =>
+      this.write(leaseKey, (lease) => this.table.promise(lease, this.workerId, watermark)),
+    );
+    return done !== null;
+  }
+
+  /** Marks a held source shard idle (LeaseTable.markIdle); false when the lease is not (or no longer) held. */
+  async markIdle(leaseKey: string): Promise<boolean> {
+    const done = await this.serialized(leaseKey, () =>
+      this.write(leaseKey, (lease) => this.table.markIdle(lease, this.workerId)),
     );
     return done !== null;
   }

@@ -1,4 +1,9 @@
-import { DescribeTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalDynamoDb, startDynalite } from '../../test/dynamodb/local.js';
 import {
@@ -197,6 +202,54 @@ describe('LeaseTable', () => {
     expect((await rawItem(mine.leaseKey))?.childShardIds).toEqual({
       SS: ['shardId-000000000001', 'shardId-000000000002'],
     });
+  });
+
+  it('writes a snapshot version with the checkpoint; a watermark promise ends the idle mark', async () => {
+    const mine = (await table.take(await created(), 'worker-a')) as Lease;
+    const saved = (await table.checkpoint(mine, 'worker-a', '4960', 0, [], { snapshot: 'v1' })) as Lease;
+    expect(saved).toMatchObject({ snapshot: 'v1', watermark: null, idle: false });
+    const idle = (await table.markIdle(saved, 'worker-a')) as Lease;
+    expect(idle).toMatchObject({ idle: true, leaseCounter: saved.leaseCounter + 1 });
+    expect(await table.markIdle(saved, 'worker-a')).toBeNull(); // stale counter
+    expect(await table.markIdle(idle, 'worker-b')).toBeNull(); // not the owner
+    expect(await table.promise(idle, 'worker-b', 1)).toBeNull(); // not the owner
+    const busy = (await table.promise(idle, 'worker-a', 1_764_000_000_000)) as Lease;
+    expect(busy).toMatchObject({
+      snapshot: 'v1',
+      watermark: 1_764_000_000_000,
+      idle: false,
+      leaseCounter: idle.leaseCounter + 1,
+      checkpoint: '4960',
+    });
+    expect(await rawItem(mine.leaseKey)).toMatchObject({
+      shardwatchSnapshot: { S: 'v1' },
+      shardwatchWatermark: { N: '1764000000000' },
+    });
+    expect((await rawItem(mine.leaseKey))?.shardwatchIdle).toBeUndefined();
+  });
+
+  it('leaves items of other entity types out of list()', async () => {
+    await created('shardId-000000000001');
+    await client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: { leaseKey: { S: 'shardwatch:lock' }, entityType: { S: 'SHARDWATCH_LOCK' } },
+      }),
+    );
+    await client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: {
+          leaseKey: { S: 'shardId-000000000002' },
+          entityType: { S: 'LEASE' },
+          leaseCounter: { N: '0' },
+        },
+      }),
+    );
+    expect((await table.list()).map((lease) => lease.leaseKey)).toEqual([
+      'shardId-000000000001',
+      'shardId-000000000002',
+    ]);
   });
 
   it('lists every lease sorted by leaseKey and reads a missing one as undefined', async () => {

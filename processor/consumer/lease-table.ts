@@ -18,6 +18,12 @@ export const SHARD_END = 'SHARD_END';
 export const TRIM_HORIZON = 'TRIM_HORIZON';
 export const LATEST = 'LATEST';
 
+/**
+ * Items that are not shard leases carry an `entityType` other than LEASE (as KCL 3.5 marks its own entities):
+ * list() leaves them out, so the lease coordinator never takes them for a shard.
+ */
+export const LEASE_ENTITY = 'LEASE';
+
 /** One shard's lease, as stored in a KCL 2.x lease table item. */
 export interface Lease {
   leaseKey: string;
@@ -30,6 +36,21 @@ export interface Lease {
   childShardIds: string[];
   startingHashKey: string | null;
   endingHashKey: string | null;
+  /** Keyed shards: the engine snapshot version saved with the checkpoint (SnapshotStore). */
+  snapshot: string | null;
+  /**
+   * Source shards (ingest): the owner's event-time watermark promise, epoch ms — no record it has not yet
+   * published everything of holds an event older than it. Ingest workers publish the minimum over shards
+   * with the keyed stream.
+   */
+  watermark: number | null;
+  /** Source shards: caught up with nothing new, left out of that minimum until records arrive. */
+  idle: boolean;
+}
+
+/** What a checkpoint writes besides the position. */
+export interface CheckpointExtras {
+  snapshot?: string;
 }
 
 export interface NewLease {
@@ -104,6 +125,9 @@ export class LeaseTable {
       checkpointSubSequenceNumber: 0,
       ownerSwitchesSinceCheckpoint: 0,
       childShardIds: [],
+      snapshot: null,
+      watermark: null,
+      idle: false,
     };
     try {
       await this.client.send(
@@ -120,7 +144,7 @@ export class LeaseTable {
     }
   }
 
-  /** Every lease (consistent Scan, all pages), sorted by leaseKey. */
+  /** Every lease (consistent Scan, all pages), sorted by leaseKey; items of other entity types are left out. */
   async list(): Promise<Lease[]> {
     const leases: Lease[] = [];
     let start: Item | undefined;
@@ -128,7 +152,7 @@ export class LeaseTable {
       const page = await this.client.send(
         new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
       );
-      for (const item of page.Items ?? []) leases.push(fromItem(item));
+      for (const item of page.Items ?? []) if (isLease(item)) leases.push(fromItem(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return leases.sort((a, b) => (a.leaseKey < b.leaseKey ? -1 : a.leaseKey > b.leaseKey ? 1 : 0));
@@ -176,10 +200,10 @@ export class LeaseTable {
     });
   }
 
-  /** Records progress; a checkpoint also ends the run of owner switches. */
   /**
-   * `childShardIds`: a shard that reached SHARD_END records its children in the same write, so no renew cycle
-   * evicting the finished lease can come between the two.
+   * Records progress; a checkpoint also ends the run of owner switches. `childShardIds`: a shard that reached
+   * SHARD_END records its children in the same write, so no renew cycle evicting the finished lease can come
+   * between the two. `extras` (a snapshot version, a watermark) are written in the same conditional write.
    */
   checkpoint(
     lease: Lease,
@@ -187,6 +211,7 @@ export class LeaseTable {
     sequence: string,
     subSequence: number,
     childShardIds: readonly string[] = [],
+    extras: CheckpointExtras = {},
   ): Promise<Lease | null> {
     const children = [...new Set(childShardIds)].sort();
     return this.update(lease, {
@@ -197,7 +222,25 @@ export class LeaseTable {
         checkpointSubSequenceNumber: number(subSequence),
         ownerSwitchesSinceCheckpoint: number(0),
         ...(children.length > 0 ? { childShardIds: { SS: children } } : {}),
+        ...(extras.snapshot === undefined ? {} : { [SNAPSHOT]: { S: extras.snapshot } }),
       },
+    });
+  }
+
+  /** A source shard's owner raises its watermark promise (see Lease.watermark); it is not idle then. */
+  promise(lease: Lease, owner: string, watermark: number): Promise<Lease | null> {
+    return this.update(lease, {
+      owner,
+      set: { leaseCounter: number(lease.leaseCounter + 1), [WATERMARK]: number(watermark) },
+      remove: [IDLE],
+    });
+  }
+
+  /** A source shard caught up with nothing new (see Lease.idle); the owner's write, like a renew. */
+  markIdle(lease: Lease, owner: string): Promise<Lease | null> {
+    return this.update(lease, {
+      owner,
+      set: { leaseCounter: number(lease.leaseCounter + 1), [IDLE]: { BOOL: true } },
     });
   }
 
@@ -263,8 +306,18 @@ export class LeaseTable {
   }
 }
 
+/** shardwatch's own attributes on KCL lease items (KCL leaves attributes it does not know alone). */
+const SNAPSHOT = 'shardwatchSnapshot';
+const WATERMARK = 'shardwatchWatermark';
+const IDLE = 'shardwatchIdle';
+
 function number(n: number): AttributeValue {
   return { N: String(n) };
+}
+
+function isLease(item: Item): boolean {
+  const type = item.entityType?.S;
+  return type === undefined || type === LEASE_ENTITY;
 }
 
 /**
@@ -285,6 +338,9 @@ export function toItem(lease: Lease): Item {
   if (lease.childShardIds.length > 0) item.childShardIds = { SS: [...new Set(lease.childShardIds)].sort() };
   if (lease.startingHashKey !== null) item.startingHashKey = { S: lease.startingHashKey };
   if (lease.endingHashKey !== null) item.endingHashKey = { S: lease.endingHashKey };
+  if (lease.snapshot !== null) item[SNAPSHOT] = { S: lease.snapshot };
+  if (lease.watermark !== null) item[WATERMARK] = number(lease.watermark);
+  if (lease.idle) item[IDLE] = { BOOL: true };
   return item;
 }
 
@@ -315,5 +371,8 @@ export function fromItem(item: Item): Lease {
     childShardIds: [...(item.childShardIds?.SS ?? [])].sort(),
     startingHashKey: text('startingHashKey'),
     endingHashKey: text('endingHashKey'),
+    snapshot: text(SNAPSHOT),
+    watermark: item[WATERMARK] === undefined ? null : integer(WATERMARK),
+    idle: item[IDLE]?.BOOL === true,
   };
 }

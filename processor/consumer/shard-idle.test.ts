@@ -6,7 +6,7 @@ import type { ShardBatch } from './shard-reader.js';
 const EMPTY: ShardBatch = { records: [], millisBehindLatest: 0, shardEnd: false, childShardIds: [] };
 
 /**
- * Idleness in wall-clock terms (the consumer may use it, DESIGN §3): a scripted reader stands in for
+ * Idleness in wall-clock terms (the consumer may use it: docs/architecture.md, Event time): a scripted reader stands in for
  * GetRecords, and the monotonic clock moves 10 s per read.
  */
 function run(script: readonly ShardBatch[], idleTimeoutMs?: number) {

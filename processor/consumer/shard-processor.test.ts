@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detection as largeInstanceBurst } from '../../detections/catalog/cloudtrail/ec2-large-instance-burst/detection.js';
-import type { SecurityEvent } from '../../schemas/types.js';
 import { runInstancesRecord } from '../../test/cloudtrail.js';
 import { MemorySink } from '../../test/consumer/harness.js';
 import { createStream, type KinesisLocal, startKinesisLocal, waitActive } from '../../test/kinesis/local.js';
@@ -89,15 +88,15 @@ describe('ShardProcessor on kinesis-local', () => {
           inputCalls.push(`close ${id}`);
           pipeline.close(id);
         },
-        push: (id, event: SecurityEvent, held) => {
+        push: (id, record, held) => {
           pushing = held;
-          pipeline.push(id, event);
+          for (const event of record.events) pipeline.push(id, event);
           pushing = undefined;
         },
       },
       ready: () => delivery.ready(),
       flush: () => delivery.flush(),
-      checkpoint: async (sequence) => {
+      checkpoint: async ({ sequence }) => {
         checkpoints.push(sequence);
         return true;
       },

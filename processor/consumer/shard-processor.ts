@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { _Record } from '@aws-sdk/client-kinesis';
-import type { SecurityEvent } from '../../schemas/types.js';
+import type { Finding } from '../../schemas/types.js';
 import {
   type DeadLetter,
   type DecodeOptions,
@@ -9,16 +9,25 @@ import {
   decodeRecord,
   type Origin,
 } from '../decode/index.js';
-import type { ShardPositions } from './checkpoint-horizon.js';
+import type { RecordAt } from '../pipeline/pipeline.js';
+import type { CheckpointPosition, ShardPositions } from './checkpoint-horizon.js';
 import type { ShardBatch } from './shard-reader.js';
 
-/** Turns one Kinesis record into events; the default is decodeRecord on its data (the `detect` role decodes Avro). */
-export type RecordDecoder = (record: _Record, origin: Origin, options: DecodeOptions) => DecodeResult;
+/** A decoded record: its events, and on the keyed stream a finding to roll up and ingest's watermark. */
+export interface DecodedRecord extends DecodeResult {
+  findings?: Finding[];
+  watermark?: number | null;
+  /** The record's partition key (keyed stream). */
+  partitionKey?: string;
+}
 
-/** What a shard feeds: the worker's pipeline, which holds each finding against the record being pushed. */
+/** Turns one Kinesis record into events; the default is decodeRecord on its data (the keyed stream decodes Avro). */
+export type RecordDecoder = (record: _Record, origin: Origin, options: DecodeOptions) => DecodedRecord;
+
+/** What a shard feeds (an engine), which holds each finding against the record being pushed. */
 export interface ShardInput {
   open(shardId: string): void;
-  push(shardId: string, event: SecurityEvent, positions: ShardPositions): void;
+  push(shardId: string, record: DecodedRecord, positions: ShardPositions, at: RecordAt): void;
   close(shardId: string): void;
 }
 
@@ -36,8 +45,8 @@ export interface ShardProcessorOptions {
   ready: () => Promise<void>;
   /** Sends every queued finding and waits for the acks (Delivery.flush). */
   flush: () => Promise<void>;
-  /** Checkpoints a sequence number through the lease coordinator; false = the lease is lost. */
-  checkpoint: (sequence: string) => Promise<boolean>;
+  /** Checkpoints a position (with whatever the engine saves with it); false = the lease is lost. */
+  checkpoint: (position: CheckpointPosition) => Promise<boolean>;
   /** The shard is closed and fully processed: checkpoint SHARD_END and record the children; false = lost. */
   finish: (childShardIds: string[]) => Promise<boolean>;
   onDeadLetter?: (deadLetter: DeadLetter) => void;
@@ -52,6 +61,11 @@ export interface ShardProcessorOptions {
   idleTimeoutMs?: number;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
+  /**
+   * Called once, after the first batch read with nothing behind it (MillisBehindLatest 0): the processor has read
+   * past everything a previous owner of the lease can have read.
+   */
+  onCaughtUp?: () => void;
   /**
    * Records up to this sequence number already went through this pipeline (a lease lost and taken back):
    * they are tracked for checkpoints but not pushed again, which would count them twice in open windows.
@@ -83,6 +97,7 @@ export class ShardProcessor {
   private recordCount = 0;
   private lost = false;
   private last: string | undefined;
+  private caughtUp = false;
 
   constructor(private readonly o: ShardProcessorOptions) {
     this.shardId = o.shardId;
@@ -125,6 +140,10 @@ export class ShardProcessor {
       if (this.stopping) break;
       this.behind = batch.millisBehindLatest;
       this.process(batch.records);
+      if (batch.millisBehindLatest === 0 && !this.caughtUp) {
+        this.caughtUp = true;
+        this.o.onCaughtUp?.();
+      }
       if (batch.shardEnd) return this.finish(batch.childShardIds);
       if (!(await this.checkpointIfDue(false))) return 'lost';
       if (batch.records.length > 0 || batch.millisBehindLatest > 0) this.emptySince = undefined;
@@ -161,15 +180,19 @@ export class ShardProcessor {
     for (const record of records) {
       const sequence = record.SequenceNumber as string;
       const decoder = this.o.decoder ?? decodeData;
-      const { events, deadLetters } = decoder(record, { input: shardId, offset: sequence }, this.o.decode);
-      const seen = pushedUpTo !== undefined && BigInt(sequence) <= pushedUpTo;
+      const decoded = decoder(record, { input: shardId, offset: sequence }, this.o.decode);
+      const at = { shard: shardId, sequence: BigInt(sequence) };
+      const seen = pushedUpTo !== undefined && at.sequence <= pushedUpTo;
       positions.begin(
         sequence,
-        events.map((event) => event.time),
+        decoded.events.map((event) => event.time),
       );
-      if (!seen) for (const event of events) input.push(shardId, event, positions);
-      positions.end();
-      if (!seen) for (const deadLetter of deadLetters) this.o.onDeadLetter?.(deadLetter);
+      try {
+        if (!seen) input.push(shardId, decoded, positions, at);
+      } finally {
+        positions.end();
+      }
+      if (!seen) for (const deadLetter of decoded.deadLetters) this.o.onDeadLetter?.(deadLetter);
       this.recordCount += 1;
       this.last = sequence;
     }
@@ -190,10 +213,10 @@ export class ShardProcessor {
   private async checkpointIfDue(force: boolean): Promise<boolean> {
     if (this.lost) return false;
     if (!force && this.now() - this.lastCheckpointAt < (this.o.checkpointIntervalMs ?? 5000)) return true;
-    const sequence = this.o.positions.checkpointable();
-    if (sequence === undefined) return true;
+    const position = this.o.positions.checkpointable();
+    if (position === undefined) return true;
     this.lastCheckpointAt = this.now();
-    if (await this.o.checkpoint(sequence)) return true;
+    if (await this.o.checkpoint(position)) return true;
     this.lost = true;
     return false;
   }
@@ -211,6 +234,6 @@ export class ShardProcessor {
   }
 }
 
-function decodeData(record: _Record, origin: Origin, options: DecodeOptions): DecodeResult {
+function decodeData(record: _Record, origin: Origin, options: DecodeOptions): DecodedRecord {
   return decodeRecord(record.Data ?? new Uint8Array(), origin, options);
 }

@@ -212,6 +212,9 @@ describe('parentsDone', () => {
     childShardIds: [],
     startingHashKey: null,
     endingHashKey: null,
+    snapshot: null,
+    watermark: null,
+    idle: false,
   });
   const merged = lease(shard(2), 'TRIM_HORIZON', [shard(0), shard(1)]);
 

@@ -21,7 +21,7 @@ export type FindingDelivery = Pick<Delivery, 'submit' | 'ready' | 'flush'>;
 export interface RecordProcessorOptions {
   detections: readonly Detection[];
   params?: Readonly<Record<string, DetectionParams>>;
-  /** Allowed lateness behind the shard's newest event (DESIGN.md §3). */
+  /** Allowed lateness behind the shard's newest event (docs/architecture.md, Event time). */
   latenessMs: number;
   state: { maxEntries: number; maxBytes: number; ttlMs: number };
   /** Where findings go; a function is called once with the shard id at initialize (e.g. a per-shard file). */
@@ -41,7 +41,7 @@ export interface RecordProcessorOptions {
  * The shardwatch pipeline as an aws-kcl record processor, for teams running the Java MultiLangDaemon. The
  * daemon spawns one process per shard, so this holds one Pipeline, clock and state cache for one shard.
  * Each record's findings are held against its sequence number (AckedPositions) and a batch checkpoints
- * only records whose findings every sink acked (DESIGN.md §6); sub-records of a KPL aggregate share one
+ * only records whose findings every sink acked (docs/architecture.md); sub-records of a KPL aggregate share one
  * position, since the Node protocol checkpoints whole sequence numbers. Window state lives in this process
  * only: a successor resumes after the checkpoint, so windows open at a crash miss their earlier events.
  *

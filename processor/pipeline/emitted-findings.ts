@@ -10,7 +10,14 @@ export class EmittedFindings {
   private readonly countById: LRUCache<string, number>;
 
   constructor(maxIds = 200_000) {
-    this.countById = new LRUCache({ max: maxIds });
+    // Bounded by maxSize rather than max: `max` preallocates its slots, and a worker builds one pipeline per
+    // keyed shard it takes over.
+    this.countById = new LRUCache({ maxSize: maxIds, sizeCalculation: () => 1 });
+  }
+
+  /** An id another engine emitted with `count` before this one took over: only a higher count is news. */
+  seen(id: string, count: number): void {
+    if ((this.countById.get(id) ?? Number.NEGATIVE_INFINITY) < count) this.countById.set(id, count);
   }
 
   /** `new` the first time an id is seen, `update` when it comes back with a higher count, else `repeat`. */

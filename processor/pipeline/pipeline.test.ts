@@ -218,6 +218,23 @@ describe('Pipeline', () => {
     expect(pipeline.counters.findingUpdates).toBe(1);
   });
 
+  it('hands the findings of a handed-off detection on as made: no dedup, repeats included, nothing counted', () => {
+    const hourly: Detection = { ...everyLaunch, id: 'hourly', dedupPeriodMs: minutes(60) };
+    const launch = (id: string, minute: number) => testEvent({ id, time: T0 + minute * 60_000 });
+    const script: [string, SecurityEvent][] = [
+      ['a', launch('l1', 0)],
+      ['a', launch('l1', 0)], // the same event again (a re-sent record): the same finding twice
+      ['a', launch('l2', 10)],
+    ];
+    const deduplicated = run([hourly], script);
+    expect(deduplicated.findings.map((f) => f.count)).toEqual([1, 1, 2]); // l1, l2, then l1 rolled up twice
+    const handedOn = run([hourly], script, { handsOff: new Set(['hourly']) });
+    const [first, again, other] = handedOn.findings;
+    expect(handedOn.findings.map((f) => f.count)).toEqual([1, 1, 1]);
+    expect([again?.id === first?.id, other?.id === first?.id]).toEqual([true, false]);
+    expect(handedOn.pipeline.counters.findingsByDetection.size).toBe(0);
+  });
+
   it('applies allow rules only to the detections they name', () => {
     const ci = {
       type: 'AssumedRole',

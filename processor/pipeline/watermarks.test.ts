@@ -55,4 +55,17 @@ describe('WatermarkClock', () => {
     clock.observe('implicit', 110);
     expect(clock.watermark).toBe(100);
   });
+
+  it('without inputs follows a watermark carried by the stream; event times only move `latest`', () => {
+    const clock = new WatermarkClock(300_000);
+    const seen = recorded(clock);
+    clock.saw(5000);
+    expect(clock.watermark).toBe(Number.NEGATIVE_INFINITY);
+    clock.advanceTo(1000);
+    clock.advanceTo(800); // an older promise (a staler producer): no regression
+    clock.saw(4000);
+    clock.advanceTo(2000);
+    expect(seen).toEqual([1000, 2000]);
+    expect(clock.latest).toBe(5000);
+  });
 });

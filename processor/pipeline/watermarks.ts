@@ -38,11 +38,29 @@ export class WatermarkClock implements EventClock {
 
   /** Records an event time for its input, and advances the watermark if that raised the minimum. */
   observe(input: string, time: number): void {
-    if (time > this.latest) this.latest = time;
+    this.saw(time);
     const previous = this.maxTimeByInput.get(input) ?? Number.NEGATIVE_INFINITY;
     if (time <= previous) return;
     this.maxTimeByInput.set(input, time);
     this.advance();
+  }
+
+  /**
+   * An event time seen outside any input: it moves `latest` (event-time "now") but not the watermark. A keyed
+   * shard's engine takes its watermark from the stream (advanceTo), not from its events' times.
+   */
+  saw(time: number): void {
+    if (time > this.latest) this.latest = time;
+  }
+
+  /**
+   * Moves the watermark to `watermark` if that is ahead: a watermark carried by the stream itself (ingest's
+   * promise that no new event older than it will follow), for a clock without inputs.
+   *
+   *   clock.advanceTo(record.watermark); // watermark$ emits it once, if it is new
+   */
+  advanceTo(watermark: number): void {
+    this.moveTo(watermark);
   }
 
   close(input: string): void {
@@ -58,11 +76,13 @@ export class WatermarkClock implements EventClock {
     if (this.maxTimeByInput.size === 0) return;
     let lowest = Number.POSITIVE_INFINITY;
     for (const maxTime of this.maxTimeByInput.values()) lowest = Math.min(lowest, maxTime);
-    const next = lowest - this.latenessMs;
-    if (next > this.current) {
-      this.beforeAdvance?.(next);
-      this.current = next;
-      this.advanced.next(next);
-    }
+    this.moveTo(lowest - this.latenessMs);
+  }
+
+  private moveTo(next: number): void {
+    if (next <= this.current) return;
+    this.beforeAdvance?.(next);
+    this.current = next;
+    this.advanced.next(next);
   }
 }

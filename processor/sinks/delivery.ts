@@ -52,7 +52,7 @@ interface SinkLane {
 
 /**
  * Fans findings out to every sink in bounded batches and acks each finding once every sink accepted it or
- * it was dead-lettered durably: the caller checkpoints only acked findings (DESIGN.md §6). Backpressure:
+ * it was dead-lettered durably: the caller checkpoints only acked findings (docs/architecture.md). Backpressure:
  * `await ready()` between input batches; at most `maxInFlightBatches` batches per sink are in flight.
  *
  *   delivery.submit(finding, positions.hold());

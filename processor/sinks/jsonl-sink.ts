@@ -7,7 +7,7 @@ import type { BatchOutcome, FindingSink } from './sink.js';
 export type JsonlTarget = { path: string } | { stream: Writable };
 
 /**
- * Writes findings as JSON Lines, one finding per line (DESIGN.md §2), to a file or stdout; used by replay.
+ * Writes findings as JSON Lines, one finding per line (schemas/finding.avsc fields), to a file or stdout; used by replay.
  * A batch is accepted once it is handed to the OS (file: when the stream has drained; stream: write callback).
  *
  *   const sink = new JsonlSink({ path: 'out/findings.jsonl' });

@@ -45,13 +45,17 @@ export class StateCache {
     if (event.source === 'cloudtrail') learnSigningKey(this.store, event);
   }
 
+  /** Whether `learn` would learn anything from this event (a successful call with a learner). */
+  static learnsFrom(event: SecurityEvent): boolean {
+    return event.source === 'cloudtrail' && event.errorCode === null && LEARNERS.has(event.action);
+  }
+
   /**
    * What a successful call in STATE_ROUTES teaches about assets (instances, groups, roles, profiles, keys).
    * The pipeline calls it in event-time order, so a lookup sees the assets as they were at the event's time.
    */
   learn(event: SecurityEvent): void {
-    if (event.source !== 'cloudtrail' || event.errorCode !== null) return;
-    LEARNERS.get(event.action)?.(this.store, event);
+    if (StateCache.learnsFrom(event)) LEARNERS.get(event.action)?.(this.store, event);
   }
 
   instance(id: string): InstanceFact | undefined {
@@ -107,12 +111,17 @@ export class StateCache {
     return encodeSnapshot(this.store.live());
   }
 
-  /** Rebuilds a cache from `snapshot()`; entries expired by `options.now()` are dropped. */
-  static restore(snapshot: Buffer, options: StateOptions): StateCache {
+  /**
+   * Rebuilds a cache from `snapshot()`s (several: the union, as a child shard takes over from both parents of a
+   * merge; a fact both hold keeps the later one); entries expired by `options.now()` are dropped.
+   */
+  static restore(snapshots: Buffer | readonly Buffer[], options: StateOptions): StateCache {
     const cache = new StateCache(options);
     const now = options.now();
-    for (const entry of decodeSnapshot(snapshot)) {
-      if (entry.expiresAt > now) cache.store.set(entry.kind, entry.id, entry.fact, entry.expiresAt);
+    for (const snapshot of Buffer.isBuffer(snapshots) ? [snapshots] : snapshots) {
+      for (const entry of decodeSnapshot(snapshot)) {
+        if (entry.expiresAt > now) cache.store.set(entry.kind, entry.id, entry.fact, entry.expiresAt);
+      }
     }
     return cache;
   }

@@ -2,13 +2,14 @@ import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kine
 import { EMPTY } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Detection, Route } from '../../../detections/api.js';
-import { decodeEvent, encodeEvent } from '../../../schemas/codec.js';
-import type { SecurityEvent } from '../../../schemas/types.js';
+import type { Finding, SecurityEvent } from '../../../schemas/types.js';
 import { waitFor } from '../../../test/consumer/harness.js';
 import { testEvent } from '../../../test/events.js';
+import { createStream } from '../../../test/kinesis/local.js';
 import { useProxiedKinesis } from '../../../test/kinesis/proxy.js';
 import { RetriesExhaustedError } from '../../sinks/retry.js';
-import { KeyedPublisher, type KeyedPublisherOptions } from './keyed-publisher.js';
+import { HEARTBEAT_PARTITION_KEY, KeyedPublisher, type KeyedPublisherOptions } from './keyed-publisher.js';
+import { decodeKeyedRecord, encodeKeyedRecord } from './keyed-record.js';
 import { KeyedRoutes } from './keyed-routes.js';
 import { PUT_RECORDS_MAX_ENTRIES } from './put-records.js';
 
@@ -34,18 +35,51 @@ function stateful(id: string, partitionKey?: (event: SecurityEvent) => string): 
 /** ConsoleLogin: keyed by account and by source IP (two copies); CreateTags: state cache only (account). */
 const routes = new KeyedRoutes([stateful('by-account'), stateful('by-ip', (e) => e.srcIp ?? '')]);
 
+/** A single-event detection with a dedup period: its findings are rolled up on the detect side. */
+const rootUsage: Detection = { ...stateful('root-usage'), dedupPeriodMs: 3_600_000 };
+delete (rootUsage as { stateful?: unknown }).stateful;
+
+const finding = (id: string, dedupKey: string): Finding => ({
+  id,
+  detection: 'root-usage',
+  title: id,
+  description: '',
+  severity: 'high',
+  tier: 'alert',
+  riskScore: 75,
+  time: 1_000,
+  window: null,
+  account: ACCOUNT,
+  region: null,
+  principal: null,
+  resources: [],
+  mitre: [],
+  evidence: [`e-${id}`],
+  count: 1,
+  runbook: 'https://example.com',
+  remediation: 'r',
+  dedupKey,
+  context: {},
+});
+
+/** Where the events came from: the publisher only carries it. */
+const ORIGIN = 'shardId-000000000000:4960:0';
+
 const login = (id: string, time: number) =>
   testEvent({ id, time, action: 'signin:ConsoleLogin', srcIp: IP, errorCode: 'Failed authentication' });
 const tags = (id: string, time: number) => testEvent({ id, time, action: 'ec2:CreateTags' });
 
 const env = useProxiedKinesis('keyed');
 
-/** `key id` of every record on the one-shard stream, in sequence order. */
-async function readBack(stream: string): Promise<string[]> {
+/**
+ * `key id` of every record on a shard of the stream, in sequence order (`key id @watermark` with `watermarks`):
+ * the event's id, `finding:<id>` for a finding, `-` for a heartbeat.
+ */
+async function readBack(stream: string, o: { watermarks?: boolean; shard?: string } = {}): Promise<string[]> {
   let { ShardIterator } = await env.client.send(
     new GetShardIteratorCommand({
       StreamName: stream,
-      ShardId: 'shardId-000000000000',
+      ShardId: o.shard ?? 'shardId-000000000000',
       ShardIteratorType: 'TRIM_HORIZON',
     }),
   );
@@ -54,7 +88,9 @@ async function readBack(stream: string): Promise<string[]> {
     const out = await env.client.send(new GetRecordsCommand({ ShardIterator }));
     const batch = out.Records ?? [];
     for (const r of batch) {
-      records.push(`${r.PartitionKey} ${decodeEvent(Buffer.from(r.Data ?? new Uint8Array())).id}`);
+      const keyed = decodeKeyedRecord(Buffer.from(r.Data ?? new Uint8Array()));
+      const what = keyed.event ? keyed.event.id : keyed.finding ? `finding:${keyed.finding.id}` : '-';
+      records.push(`${r.PartitionKey} ${what}${o.watermarks ? ` @${keyed.watermark}` : ''}`);
     }
     if (batch.length === 0 || !out.NextShardIterator) return records;
     ShardIterator = out.NextShardIterator;
@@ -66,6 +102,7 @@ function publisher(stream: string, o: Partial<KeyedPublisherOptions> = {}): Keye
     kinesis: env.client,
     streamName: stream,
     routes,
+    relayed: [rootUsage],
     lingerMs: 5,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     sleep: async () => {},
@@ -80,69 +117,72 @@ function ackCounter(): { acked: Map<string, number>; onAcked: (id: string) => ()
 }
 
 describe('KeyedPublisher against kinesis-local', () => {
-  it('wants what the routes want', () => {
+  it('wants what the routes want, relays the findings of the relayed detections', () => {
     const p = publisher('unused');
     expect(p.wants('cloudtrail', 'signin:ConsoleLogin')).toBe(true);
     expect(p.wants('cloudtrail', 'ec2:CreateTags')).toBe(true);
     expect(p.wants('cloudtrail', 'iam:CreateUser')).toBe(false);
+    expect(p.relays('root-usage')).toBe(true);
+    expect(p.relays('by-account')).toBe(false);
   });
 
-  it('holds events until the watermark passes them, then puts them in (time, id) order per key', async () => {
+  it('puts each event at once under each of its keys, carrying the watermark promised when it was published', async () => {
     const stream = await env.newStream();
     const p = publisher(stream);
     const { acked, onAcked } = ackCounter();
-    const events = [
-      login('b', 3_000),
-      tags('z', 1_000),
-      login('c', 2_000),
-      login('a', 1_000),
-      tags('y', 3_000),
-    ];
-    for (const event of events) p.publish(event, onAcked(event.id), 500);
-    expect(p.holding).toBe(5);
-    expect(p.pending).toBe(0);
-
-    await p.ready(500);
-    expect(p.holding).toBe(5);
-    expect(p.pending).toBe(0);
-    expect(p.published).toBe(0);
-    expect(await readBack(stream)).toEqual([]);
-    expect(acked.size).toBe(0);
-
-    // Up to 2 000: a (1 000, two keys), z (1 000), c (2 000, two keys).
-    await p.ready(2_000);
-    expect(p.holding).toBe(2);
-    await waitFor('five copies put', () => p.published === 5);
-    expect(await readBack(stream)).toEqual([
-      `${ACCOUNT} a`,
-      `${IP} a`,
-      `${ACCOUNT} z`,
-      `${ACCOUNT} c`,
-      `${IP} c`,
+    // Any order: the records carry the watermark, the detect side needs no order.
+    p.publish(login('b', 3_000), onAcked('b'), ORIGIN);
+    p.publish(tags('z', 1_000), onAcked('z'), ORIGIN);
+    p.advanceWatermark(1_500);
+    p.advanceWatermark(1_200); // an older promise changes nothing
+    p.advanceWatermark(Number.NEGATIVE_INFINITY); // a source shard not checkpointed yet promises nothing
+    p.publish(login('a', 2_000), onAcked('a'), ORIGIN);
+    await p.flush();
+    expect(p.promised).toBe(1_500);
+    expect(await readBack(stream, { watermarks: true })).toEqual([
+      `${ACCOUNT} b @null`,
+      `${IP} b @null`,
+      `${ACCOUNT} z @null`,
+      `${ACCOUNT} a @1500`,
+      `${IP} a @1500`,
+      `${HEARTBEAT_PARTITION_KEY} - @1500`, // after listing the keyed shards
     ]);
     expect([...acked.entries()].sort()).toEqual([
       ['a', 1],
-      ['c', 1],
+      ['b', 1],
       ['z', 1],
     ]);
-
-    // A later publish whose watermark passes the rest releases them.
-    p.publish(tags('x', 4_000), onAcked('x'), 3_000);
-    expect(p.holding).toBe(1);
-    await waitFor('eight copies put', () => p.published === 8);
-    expect((await readBack(stream)).slice(5)).toEqual([`${ACCOUNT} b`, `${IP} b`, `${ACCOUNT} y`]);
-    expect(acked.get('b')).toBe(1);
-    expect(acked.get('y')).toBe(1);
-    expect(acked.has('x')).toBe(false);
-
-    await p.flush();
-    expect(p.holding).toBe(0);
-    expect(p.published).toBe(9);
-    expect((await readBack(stream)).slice(8)).toEqual([`${ACCOUNT} x`]);
-    expect(acked.get('x')).toBe(1);
+    expect(p.published).toBe(6);
   });
 
-  it('flush() puts everything held, and resolves once it is on the stream', async () => {
+  it('puts a relayed finding under its detection and dedup key, the same whichever worker found it', async () => {
+    const stream = await env.newStream();
+    const [first, second] = [publisher(stream), publisher(stream)];
+    const { acked, onAcked } = ackCounter();
+    first.publishFinding(finding('f1', ACCOUNT), onAcked('f1'), 'shardId-000000000000:1:f1');
+    second.publishFinding(finding('f2', ACCOUNT), onAcked('f2'), 'shardId-000000000001:1:f2');
+    await Promise.all([first.flush(), second.flush()]);
+    expect((await readBack(stream)).sort()).toEqual([
+      `root-usage/${ACCOUNT} finding:f1`,
+      `root-usage/${ACCOUNT} finding:f2`,
+    ]);
+    expect([...acked.keys()].sort()).toEqual(['f1', 'f2']);
+  });
+
+  it('tells every open keyed shard when the watermark moves', async () => {
+    const stream = `${await env.newStream()}-two`;
+    await createStream(env.client, stream, 2);
+    const p = publisher(stream);
+    p.advanceWatermark(7_000);
+    await p.flush();
+    for (const shard of ['shardId-000000000000', 'shardId-000000000001']) {
+      expect(await readBack(stream, { watermarks: true, shard })).toEqual([
+        `${HEARTBEAT_PARTITION_KEY} - @7000`,
+      ]);
+    }
+  });
+
+  it('flush() puts everything queued, and resolves once it is on the stream', async () => {
     const stream = await env.newStream();
     const p = publisher(stream, { lingerMs: 60_000 });
     const { acked, onAcked } = ackCounter();
@@ -155,21 +195,20 @@ describe('KeyedPublisher against kinesis-local', () => {
           publishedAtAck.push(`${event.id} ${p.published}`);
           onAcked(event.id)();
         },
-        0,
+        ORIGIN,
       );
     }
-    expect(p.holding).toBe(3);
+    expect(p.pending).toBe(5);
     await p.flush();
-    expect(publishedAtAck).toEqual(['c 2', 'a 3', 'b 5']);
-    expect(p.holding).toBe(0);
+    expect(publishedAtAck).toEqual(['b 2', 'a 3', 'c 5']);
     expect(p.pending).toBe(0);
     expect(p.published).toBe(5);
     expect(await readBack(stream)).toEqual([
-      `${ACCOUNT} c`,
-      `${IP} c`,
-      `${ACCOUNT} a`,
       `${ACCOUNT} b`,
       `${IP} b`,
+      `${ACCOUNT} a`,
+      `${ACCOUNT} c`,
+      `${IP} c`,
     ]);
     expect([...acked.entries()].sort()).toEqual([
       ['a', 1],
@@ -186,9 +225,9 @@ describe('KeyedPublisher against kinesis-local', () => {
     // 499 single-copy events, then one with two copies: its first copy ends batch 1, its second starts batch 2.
     for (let i = 0; i < PUT_RECORDS_MAX_ENTRIES - 1; i += 1) {
       const id = `t${String(i).padStart(3, '0')}`;
-      p.publish(tags(id, 1_000), onAcked(id), 0);
+      p.publish(tags(id, 1_000), onAcked(id), ORIGIN);
     }
-    p.publish(login('u', 2_000), onAcked('u'), 2_000);
+    p.publish(login('u', 2_000), onAcked('u'), ORIGIN);
     await waitFor('the first batch put', () => p.published === PUT_RECORDS_MAX_ENTRIES);
     expect(p.pending).toBe(1);
     const first = await readBack(stream);
@@ -210,9 +249,11 @@ describe('KeyedPublisher against kinesis-local', () => {
     const p = publisher(stream, { onError: (error) => errors.push(error) });
     const { acked, onAcked } = ackCounter();
     const huge = { ...tags('huge', 1_000), raw: { blob: 'x'.repeat(1024 * 1024) } };
-    const bytes = encodeEvent(huge).length + ACCOUNT.length;
-    p.publish(huge, onAcked('huge'), 1_000);
-    p.publish(tags('small', 1_000), onAcked('small'), 1_000);
+    const bytes =
+      encodeKeyedRecord({ watermark: null, origin: ORIGIN, event: huge, finding: null }).length +
+      ACCOUNT.length;
+    p.publish(huge, onAcked('huge'), ORIGIN);
+    p.publish(tags('small', 1_000), onAcked('small'), ORIGIN);
     await p.flush();
     expect(errors).toHaveLength(1);
     expect((errors[0] as Error).message).toBe(
@@ -240,8 +281,8 @@ describe('KeyedPublisher against kinesis-local', () => {
     const before = env.proxy.requests.length;
     // Three attempts (the policy) throttled, then one more after the pause; the fifth call gets through.
     env.proxy.throttleNext(4, 'PutRecords');
-    p.publish(login('a', 1_000), onAcked('a'), 1_000);
-    p.publish(tags('b', 1_000), onAcked('b'), 1_000);
+    p.publish(login('a', 1_000), onAcked('a'), ORIGIN);
+    p.publish(tags('b', 1_000), onAcked('b'), ORIGIN);
     await p.flush();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(RetriesExhaustedError);
@@ -278,10 +319,10 @@ describe('KeyedPublisher against kinesis-local', () => {
     });
     const before = env.proxy.requests.length;
     env.proxy.throttleNext(1, 'PutRecords');
-    for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {}, 1_000);
+    for (const id of ['a', 'b', 'c']) p.publish(tags(id, 1_000), () => {}, ORIGIN);
     let ready = false;
     let publishedWhenReady = -1;
-    void p.ready(1_000).then(() => {
+    void p.ready().then(() => {
       ready = true;
       publishedWhenReady = p.published;
     });

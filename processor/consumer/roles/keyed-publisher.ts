@@ -1,12 +1,17 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { EventTimeQueue } from '../../../detections/operators/event-time-queue.js';
-import { byTimeThenId } from '../../../detections/operators/item-order.js';
-import { encodeEvent } from '../../../schemas/codec.js';
-import type { EventSource, SecurityEvent } from '../../../schemas/types.js';
-import type { RetryPolicy } from '../../sinks/retry.js';
+import {
+  type KinesisClient,
+  ListShardsCommand,
+  type PutRecordsRequestEntry,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import type { Detection } from '../../../detections/api.js';
+import type { EventSource, Finding, SecurityEvent } from '../../../schemas/types.js';
+import { DEFAULT_RETRY_POLICY, isRetriableAwsError, type RetryPolicy, retry } from '../../sinks/retry.js';
 import type { EventPublisher } from '../worker.js';
+import { encodeKeyedRecord, type KeyedRecord } from './keyed-record.js';
 import type { KeyedRoutes } from './keyed-routes.js';
+import { normalisePartitionKey } from './partition-key.js';
 import {
   PUT_RECORD_MAX_BYTES,
   PUT_RECORDS_MAX_BYTES,
@@ -19,6 +24,8 @@ export interface KeyedPublisherOptions {
   /** The internal keyed stream (`consumer.keyedStream`). */
   streamName: string;
   routes: KeyedRoutes;
+  /** Single-event detections with a dedup period: their findings are rolled up on the keyed stream. */
+  relayed?: readonly Detection[];
   retry?: RetryPolicy;
   /** Entries queued or in flight beyond which ready() waits (backpressure), default 10 000. */
   maxPending?: number;
@@ -31,35 +38,33 @@ export interface KeyedPublisherOptions {
   onError?: (error: unknown) => void;
 }
 
-/** An event waiting for the watermark, and the ack of its source record. */
-interface Held {
-  event: SecurityEvent;
-  onAcked: () => void;
-}
-
-/** One entry to put, and the ack of the event copy it carries. */
+/** One entry to put, and the ack of what it carries. */
 interface Pending {
   entry: PutRecordsRequestEntry;
   bytes: number;
   ack: () => void;
 }
 
+/** Partition key of the watermark-only records (each is put with an ExplicitHashKey of its target shard). */
+export const HEARTBEAT_PARTITION_KEY = 'watermark';
+
 /**
- * The ingest role's EventPublisher: each event a stateful detection (or the state cache) routes on is
- * Avro-encoded (schemas/codec.ts) and put on the keyed stream once per distinct partition key (KeyedRoutes),
- * in PutRecords batches of ≤ 500 entries / 5 MiB, one batch in flight so each key's events keep their order
- * (except a failed entry, retried after the rest of its batch: the detect side's lateness absorbs that).
- * Failed entries are retried with backoff; an event is acked (its source record may be checkpointed) only once
- * every copy is on the stream. Nothing is dropped: a batch whose retries ran out is tried again after a pause,
- * and backpressure (ready()) stops the reads meanwhile. Only an event over the 1-MiB record limit is reported
+ * The ingest role's EventPublisher: every record it puts on the keyed stream is a KeyedRecord (Avro) carrying
+ * ingest's watermark — the promise that no event older than it will be published afterwards, which the detect
+ * side's engines use as their watermark, so the keyed stream needs no order: events are put as soon as they are
+ * read. An event a stateful detection (or the state cache) routes on goes once per distinct partition key
+ * (KeyedRoutes); a finding of a relayed detection goes under its detection and dedup key (one engine rolls each
+ * dedup key up, whichever source shard it came from); when the watermark moves, each open keyed shard gets a
+ * record carrying only it, so a shard without traffic still fires its windows. PutRecords batches of ≤ 500
+ * entries / 5 MiB, one in flight; failed entries are retried with backoff, and a batch whose retries ran out is
+ * tried again after a pause while ready() holds the reads back. What was published is acked (its source record
+ * may be checkpointed) only once every copy is on the stream; only a record over the 1-MiB limit is reported
  * (onError) and acked.
  *
- *   const publisher = new KeyedPublisher({ kinesis, streamName: 'shardwatch-keyed', routes });
+ *   const publisher = new KeyedPublisher({ kinesis, streamName: 'shardwatch-keyed', routes, relayed });
  *   new Worker({ ...options, publisher });
  */
 export class KeyedPublisher implements EventPublisher {
-  /** Events not yet behind the watermark, with their acks: released in (time, id) order. */
-  private readonly held = new EventTimeQueue<Held>((a, b) => byTimeThenId(a.event, b.event));
   private queue: Pending[] = [];
   private queuedBytes = 0;
   private inFlight = 0;
@@ -68,32 +73,70 @@ export class KeyedPublisher implements EventPublisher {
   private timer: NodeJS.Timeout | undefined;
   private waiters: { ready: boolean; resolve: () => void }[] = [];
   private putCount = 0;
+  private watermark: number | null = null;
+  private readonly relayed: ReadonlySet<string>;
+  /** The heartbeats under way (listing the keyed shards). */
+  private heartbeats: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: KeyedPublisherOptions) {}
+  constructor(private readonly o: KeyedPublisherOptions) {
+    this.relayed = new Set((o.relayed ?? []).map((detection) => detection.id));
+  }
 
   wants(source: EventSource, action: string): boolean {
     return this.o.routes.wants(source, action);
   }
 
-  /**
-   * Holds the event until the ingest watermark passes it, then puts events in (time, id) order: the source
-   * shards are read interleaved, and an unordered keyed stream would make the detect side drop late events
-   * that the `all` role, whose watermark is the minimum over source shards, still windows.
-   */
-  publish(event: SecurityEvent, onAcked: () => void, watermark: number): void {
-    this.held.push({ event, onAcked });
-    this.release(watermark);
+  relays(detection: string): boolean {
+    return this.relayed.has(detection);
   }
 
-  /** Resolves when fewer than maxPending entries are queued or in flight (held events do not count: they wait for other shards). */
-  ready(watermark: number): Promise<void> {
-    this.release(watermark);
+  publish(event: SecurityEvent, onAcked: () => void, origin: string): void {
+    const keys = this.o.routes.keysOf(event);
+    this.enqueue(
+      { watermark: this.watermark, origin, event, finding: null },
+      keys.map((key) => ({ PartitionKey: key })),
+      `event ${event.id}`,
+      onAcked,
+    );
+  }
+
+  publishFinding(finding: Finding, onAcked: () => void, origin: string): void {
+    const key = normalisePartitionKey(`${finding.detection}/${finding.dedupKey}`);
+    this.enqueue(
+      { watermark: this.watermark, origin, event: null, finding },
+      [{ PartitionKey: key }],
+      `finding ${finding.id}`,
+      onAcked,
+    );
+  }
+
+  /** A higher watermark: carried by every record from now on, and put alone on every open keyed shard. */
+  advanceWatermark(watermark: number): void {
+    // -Infinity (a source shard not checkpointed yet) promises nothing.
+    if (!Number.isFinite(watermark) || (this.watermark !== null && watermark <= this.watermark)) return;
+    this.watermark = watermark;
+    this.heartbeats = this.heartbeats
+      .then(async () => {
+        // Listed each time: after a reshard of the keyed stream the children get their heartbeats at once.
+        const shards = await this.openShards();
+        const record = { watermark, origin: null, event: null, finding: null };
+        const targets = shards.map((shard) => ({
+          PartitionKey: HEARTBEAT_PARTITION_KEY,
+          ExplicitHashKey: shard.HashKeyRange?.StartingHashKey as string,
+        }));
+        this.enqueue(record, targets, 'watermark', () => undefined);
+      })
+      .catch((error: unknown) => this.o.onError?.(error));
+  }
+
+  /** Resolves when fewer than maxPending entries are queued or in flight. */
+  ready(): Promise<void> {
     return this.waitFor(true);
   }
 
-  /** Sends every held event and the partial batch now; resolves once every published event is on the keyed stream. */
+  /** Sends the partial batch now; resolves once everything published is on the keyed stream. */
   async flush(): Promise<void> {
-    this.release(Number.POSITIVE_INFINITY);
+    await this.heartbeats;
     this.flushing += 1;
     try {
       this.pump();
@@ -103,42 +146,12 @@ export class KeyedPublisher implements EventPublisher {
     }
   }
 
-  /** Events held back until the watermark passes them. */
-  get holding(): number {
-    return this.held.size;
+  /** The watermark the records carry now (null before the first). */
+  get promised(): number | null {
+    return this.watermark;
   }
 
-  private release(watermark: number): void {
-    const released = this.held.popWhile(({ event }) => event.time <= watermark);
-    if (released.length === 0) return;
-    for (const { event, onAcked } of released) this.enqueue(event, onAcked);
-    this.pump();
-  }
-
-  private enqueue(event: SecurityEvent, onAcked: () => void): void {
-    const keys = this.o.routes.keysOf(event);
-    const data = encodeEvent(event);
-    let remaining = keys.length;
-    const ack = () => {
-      remaining -= 1;
-      if (remaining === 0) onAcked();
-    };
-    for (const key of keys) {
-      const bytes = data.length + Buffer.byteLength(key);
-      if (bytes > PUT_RECORD_MAX_BYTES) {
-        this.o.onError?.(
-          new Error(`event ${event.id} is ${bytes} bytes encoded, over the 1-MiB record limit`),
-        );
-        ack();
-        continue;
-      }
-      this.queue.push({ entry: { Data: data, PartitionKey: key }, bytes, ack });
-      this.queuedBytes += bytes;
-    }
-    if (keys.length === 0) onAcked();
-  }
-
-  /** Entries (event copies) Kinesis accepted so far. */
+  /** Entries (event copies, findings, heartbeats) Kinesis accepted so far. */
   get published(): number {
     return this.putCount;
   }
@@ -148,9 +161,51 @@ export class KeyedPublisher implements EventPublisher {
     return this.queue.length + this.inFlight;
   }
 
-  /** flush() waits for held events too. */
-  private get unsettled(): number {
-    return this.pending + this.held.size;
+  /** One record put under each of `targets` (partition keys, or a heartbeat's hash key); acked once all are put. */
+  private enqueue(
+    record: KeyedRecord,
+    targets: readonly Omit<PutRecordsRequestEntry, 'Data'>[],
+    what: string,
+    onAcked: () => void,
+  ): void {
+    if (targets.length === 0) {
+      onAcked();
+      return;
+    }
+    const data = encodeKeyedRecord(record);
+    let remaining = targets.length;
+    const ack = () => {
+      remaining -= 1;
+      if (remaining === 0) onAcked();
+    };
+    for (const target of targets) {
+      const bytes = data.length + Buffer.byteLength(target.PartitionKey ?? '');
+      if (bytes > PUT_RECORD_MAX_BYTES) {
+        this.o.onError?.(new Error(`${what} is ${bytes} bytes encoded, over the 1-MiB record limit`));
+        ack();
+        continue;
+      }
+      this.queue.push({ entry: { ...target, Data: data }, bytes, ack });
+      this.queuedBytes += bytes;
+    }
+    this.pump();
+  }
+
+  /** The keyed stream's open shards (ListShards, all pages). */
+  private async openShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let nextToken: string | undefined;
+    do {
+      const input = nextToken === undefined ? { StreamName: this.o.streamName } : { NextToken: nextToken };
+      const page = await retry(() => this.o.kinesis.send(new ListShardsCommand(input)), {
+        policy: this.o.retry ?? DEFAULT_RETRY_POLICY,
+        retriable: isRetriableAwsError,
+        ...(this.o.sleep ? { sleep: this.o.sleep } : {}),
+      });
+      shards.push(...(page.Shards ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return shards.filter((shard) => shard.SequenceNumberRange?.EndingSequenceNumber === undefined);
   }
 
   private pump(): void {
@@ -229,9 +284,9 @@ export class KeyedPublisher implements EventPublisher {
   }
 
   private wake(): void {
-    const { pending, unsettled } = this;
+    const { pending } = this;
     this.waiters = this.waiters.filter((waiter) => {
-      if (waiter.ready ? pending < (this.o.maxPending ?? 10_000) : unsettled === 0) waiter.resolve();
+      if (waiter.ready ? pending < (this.o.maxPending ?? 10_000) : pending === 0) waiter.resolve();
       else return true;
       return false;
     });

@@ -30,6 +30,11 @@ const statefulIds = detections
   .map((detection) => detection.id)
   .sort();
 
+const relayedIds = detections
+  .filter((detection) => !detection.stateful && detection.dedupPeriodMs !== undefined)
+  .map((detection) => detection.id)
+  .sort();
+
 describe('roleWorker', () => {
   it('leaves `all` as it is', () => {
     expect(roleWorker('all', all, undefined).options).toBe(all);
@@ -38,6 +43,10 @@ describe('roleWorker', () => {
   it('ingest: the source stream, single-event detections only, a publisher to the keyed stream, no horizon', () => {
     const { options, publisher } = roleWorker('ingest', all, keyed);
     expect(ids(options)).toEqual(ids(all).filter((id) => !statefulIds.includes(id)));
+    // Their roll-ups happen on the detect side, one engine per dedup key: ingest hands their findings on.
+    expect(relayedIds).toContain('iam-root-account-usage');
+    expect(relayedIds.every((id) => publisher?.relays(id))).toBe(true);
+    expect(publisher?.relays('iam-user-created')).toBe(false);
     expect([options.streamName, options.leaseTableName, options.horizonMs]).toEqual([
       'cloudtrail',
       'shardwatch',
@@ -50,8 +59,8 @@ describe('roleWorker', () => {
     expect(publisher?.wants('flowlog', 'NODATA')).toBe(false);
   });
 
-  it('detect: the keyed stream on its own lease table, the stateful detections, the Avro decoder', () => {
-    const { options, decoder } = roleWorker('detect', all, keyed);
+  it('detect: the keyed stream on its own lease table, the stateful detections, an engine per shard', () => {
+    const { options } = roleWorker('detect', all, keyed);
     expect(statefulIds).toEqual([
       'ec2-instance-admin-profile',
       'ec2-large-instance-burst',
@@ -67,7 +76,9 @@ describe('roleWorker', () => {
       'shardwatch-keyed',
       'shardwatch-keyed-leases',
     ]);
-    expect(options.decoder).toBe(decoder?.decode);
+    expect(options.keyed?.snapshotTable).toBe('shardwatch-keyed-leases-snapshots');
+    expect(options.keyed?.relayed.map((detection) => detection.id).sort()).toEqual(relayedIds);
+    expect(options.keyed?.relayed.every((detection) => detection.dedupPeriodMs !== undefined)).toBe(true);
     expect(options.publisher).toBeUndefined();
   });
 
