@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runDetection } from '../../../processor/pipeline/fixtures.js';
 import type { SecurityEvent } from '../../../schemas/types.js';
 import { testEvent } from '../../../test/events.js';
-import { cloudTrailBurst } from './burst.js';
+import { type Burst, type CloudTrailBurst, cloudTrailBurst } from './burst.js';
 import { request, text } from './record.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
-const detection = cloudTrailBurst({
+const detectionSpec = {
   id: 'test-secret-burst',
   title: 'Many secrets read',
   description: 'test',
@@ -23,11 +23,12 @@ const detection = cloudTrailBurst({
   distinct: (event) => text(request(event, 'secretId')),
   atLeast: 3,
   windowMinutes: 10,
-  finding: (burst) => ({
+  finding: (burst: Burst) => ({
     title: `${burst.values.length} secrets read by ${burst.key}`,
     description: burst.values.join(','),
   }),
-});
+} satisfies CloudTrailBurst;
+const detection = cloudTrailBurst(detectionSpec);
 
 let sequence = 0;
 function read(minute: number, secretId: string, errorCode: string | null = null): SecurityEvent {
@@ -94,6 +95,31 @@ describe('cloudTrailBurst', () => {
     ] as SecurityEvent[]);
     expect(shuffled).toEqual(inOrder);
     expect(inOrder).toHaveLength(2);
+  });
+
+  it('reports a refused read alone when `alone` says so, and a later burst under its own dedup key', () => {
+    const probing = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-secret-probe-or-burst',
+      alone: (event) => event.errorCode !== null,
+      finding: (burst) => ({
+        title: `${burst.reached ? 'burst' : 'probe'} ${burst.values.join(',')}`,
+        description: 'test',
+        severity: burst.reached ? 'high' : 'medium',
+      }),
+    });
+    const findings = runDetection(probing, [
+      read(0, 'a', 'AccessDenied'),
+      read(20, 'b'),
+      read(21, 'c'),
+      read(22, 'd'),
+    ]);
+    expect(findings.map((f) => [f.title, f.severity, f.count, f.dedupKey])).toEqual([
+      ['probe a', 'medium', 1, `${ALICE}#alone`],
+      ['burst b,c,d', 'high', 3, ALICE],
+    ]);
+    // Successful reads below the threshold stay silent, as without `alone`.
+    expect(runDetection(probing, [read(0, 'a'), read(1, 'b')])).toEqual([]);
   });
 
   it('keys the ingest/detect split by the burst key, and publishes nothing for events it ignores', () => {

@@ -15,6 +15,8 @@ export interface Burst {
   values: string[];
   /** Events not reported by an earlier window of the key (the finding's count). */
   fresh: number;
+  /** The threshold was reached; false when only events that count `alone` made the window a match. */
+  reached: boolean;
   window: { start: number; end: number };
   /** The configured threshold and window, for titles. */
   atLeast: number;
@@ -44,6 +46,12 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
   key: (event: SecurityEvent) => string | null;
   /** Count distinct values (secret ids, API names) instead of events; null skips the event. */
   distinct?: (event: SecurityEvent) => string | null;
+  /**
+   * Events that make a finding on their own, before any threshold (a refused read of a secret is a probe).
+   * Their windows are reported with `reached: false` and folded under their own dedup key (`<key>#alone`),
+   * so a burst that follows in the same hour still shows as one.
+   */
+  alone?: (event: SecurityEvent) => boolean;
   atLeast: number;
   windowMinutes: number;
   /** Default one hour: one finding per key and hour, rolled up with a count. */
@@ -60,7 +68,8 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
  *     key: (e) => principalLabel(e), distinct: secretId, atLeast: 10, windowMinutes: 10, finding: ..., ...meta });
  */
 export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
-  const { actions, rawContains, include, key, distinct, atLeast, windowMinutes, finding, ...meta } = spec;
+  const { actions, rawContains, include, key, distinct, alone, atLeast, windowMinutes, finding, ...meta } =
+    spec;
   const detection: Detection = {
     ...meta,
     dedupPeriodMs: spec.dedupPeriodMs ?? hours(1),
@@ -69,21 +78,28 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
     operator: ({ clock, params }) => {
       const settings = burstSettings(paramReader(spec.id, params), spec);
       const window = sliding(minutes(settings.windowMinutes), minutes(1));
+      // Every window with an event is a candidate (atLeast 1): it matches by reaching the threshold, or by
+      // holding an event that counts alone.
       const windowed = distinct
-        ? distinctCount({ clock, key, distinct, window, atLeast: settings.atLeast })
-        : threshold({ clock, key, window, atLeast: settings.atLeast });
+        ? distinctCount({ clock, key, distinct, window, atLeast: 1 })
+        : threshold({ clock, key, window, atLeast: 1 });
       return (events) =>
         events.pipe(
           filter(counts),
           windowed,
+          map((match) => {
+            const values = 'values' in match ? (match.values as string[]) : match.items.map((e) => e.id);
+            return { ...match, values, reached: values.length >= settings.atLeast };
+          }),
+          filter((match) => match.reached || (alone !== undefined && match.items.some(alone))),
           freshItems(minutes(settings.windowMinutes)),
           map(({ match, fresh }) => {
-            const values = 'values' in match ? (match.values as string[]) : match.items.map((e) => e.id);
             const burst: Burst = {
               key: match.key,
               events: match.items,
-              values,
+              values: match.values,
               fresh,
+              reached: match.reached,
               window: match.window,
               ...settings,
             };
@@ -98,6 +114,7 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
               description: described.description,
               ...(described.severity ? { severity: described.severity } : {}),
               ...(described.resources ? { resources: described.resources } : {}),
+              ...(match.reached ? {} : { dedupKey: `${match.key}#alone` }),
               context: {
                 ...described.context,
                 count: String(match.count),
