@@ -122,6 +122,23 @@ describe('cloudTrailBurst', () => {
     expect(runDetection(probing, [read(0, 'a'), read(1, 'b')])).toEqual([]);
   });
 
+  it('counts every value of a call that names several, and skips calls that name none', () => {
+    const batch = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-parameter-burst',
+      distinct: (event) => {
+        const names = request(event, 'names');
+        return Array.isArray(names) ? names.flatMap((name) => text(name) ?? []) : null;
+      },
+    });
+    const names = (minute: number, list: string[] | null) =>
+      testEvent({ ...read(minute, 'unused'), raw: { requestParameters: { names: list } } });
+    expect(runDetection(batch, [names(0, ['a', 'b']), names(1, null), names(2, ['b', 'c'])])).toMatchObject([
+      { title: '3 secrets read by arn:aws:iam::111122223333:user/alice', count: 2 },
+    ]);
+    expect(batch.stateful?.partitionKey?.(names(3, []))).toBeNull();
+  });
+
   it('keys the ingest/detect split by the burst key, and publishes nothing for events it ignores', () => {
     expect(detection.stateful?.partitionKey?.(read(0, 'a'))).toBe(ALICE);
   });

@@ -2,7 +2,8 @@ import { filter, map } from 'rxjs';
 import type { Resource, SecurityEvent, Severity } from '../../../schemas/types.js';
 import type { Detection, DetectionMeta } from '../../api.js';
 import { buildFinding } from '../../finding.js';
-import { distinctCount, hours, minutes, sliding, threshold } from '../../operators/index.js';
+import { hours, minutes, sliding, threshold } from '../../operators/index.js';
+import { compareStrings } from '../../operators/item-order.js';
 import { type ParamReader, paramReader } from '../params.js';
 import { freshItems } from './fresh-items.js';
 import { succeeded } from './record.js';
@@ -44,8 +45,11 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
   include?: (event: SecurityEvent) => boolean;
   /** Groups events (principal, account, source address...); null skips the event. */
   key: (event: SecurityEvent) => string | null;
-  /** Count distinct values (secret ids, API names) instead of events; null skips the event. */
-  distinct?: (event: SecurityEvent) => string | null;
+  /**
+   * Count distinct values (secret ids, API names) instead of events: one value, or several when one call
+   * names several (GetParameters); null or none skips the event (unless it counts `alone`).
+   */
+  distinct?: (event: SecurityEvent) => string | readonly string[] | null;
   /**
    * Events that make a finding on their own, before any threshold (a refused read of a secret is a probe).
    * Their windows are reported with `reached: false` and folded under their own dedup key (`<key>#alone`),
@@ -74,21 +78,19 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
     ...meta,
     dedupPeriodMs: spec.dedupPeriodMs ?? hours(1),
     routes: [{ source: 'cloudtrail', actions, ...(rawContains ? { rawContains } : {}) }],
-    stateful: { partitionKey: (event) => (counts(event) ? key(event) : null) },
+    stateful: { partitionKey: (event) => (counts(event) ? windowKey(event) : null) },
     operator: ({ clock, params }) => {
       const settings = burstSettings(paramReader(spec.id, params), spec);
       const window = sliding(minutes(settings.windowMinutes), minutes(1));
       // Every window with an event is a candidate (atLeast 1): it matches by reaching the threshold, or by
       // holding an event that counts alone.
-      const windowed = distinct
-        ? distinctCount({ clock, key, distinct, window, atLeast: 1 })
-        : threshold({ clock, key, window, atLeast: 1 });
+      const windowed = threshold({ clock, key: windowKey, window, atLeast: 1 });
       return (events) =>
         events.pipe(
           filter(counts),
           windowed,
           map((match) => {
-            const values = 'values' in match ? (match.values as string[]) : match.items.map((e) => e.id);
+            const values = distinct ? distinctValues(match.items, distinct) : match.items.map((e) => e.id);
             return { ...match, values, reached: values.length >= settings.atLeast };
           }),
           filter((match) => match.reached || (alone !== undefined && match.items.some(alone))),
@@ -126,10 +128,32 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
         );
     },
   };
+  /** The burst key of an event that can count: one with a distinct value, or one that counts alone. */
+  function windowKey(event: SecurityEvent): string | null {
+    if (!distinct || alone?.(event) || valuesOf(event, distinct).length > 0) return key(event);
+    return null;
+  }
   function counts(event: SecurityEvent): boolean {
     return (spec.failedCalls === 'counted' || succeeded(event)) && (include?.(event) ?? true);
   }
   return detection;
+}
+
+function valuesOf(
+  event: SecurityEvent,
+  distinct: NonNullable<CloudTrailBurst['distinct']>,
+): readonly string[] {
+  const value = distinct(event);
+  return value === null ? [] : typeof value === 'string' ? [value] : value;
+}
+
+function distinctValues(
+  events: readonly SecurityEvent[],
+  distinct: NonNullable<CloudTrailBurst['distinct']>,
+) {
+  const values = new Set<string>();
+  for (const event of events) for (const value of valuesOf(event, distinct)) values.add(value);
+  return [...values].sort(compareStrings);
 }
 
 function burstSettings(read: ParamReader, spec: CloudTrailBurst) {

@@ -22,8 +22,8 @@ export interface RuleMatch {
 
 /** A single-event CloudTrail detection: its metadata, the actions it reads, and what makes an event a match. */
 export interface CloudTrailRule<S> extends Omit<DetectionMeta, 'routes' | 'failedCalls'> {
-  /** Normalised actions (`service:EventName`, no API version suffix). */
-  actions: readonly string[];
+  /** Normalised actions (`service:EventName`, no API version suffix); `'*'` for every action (narrow it with rawContains). */
+  actions: readonly string[] | '*';
   /** See DetectionMeta.failedCalls; `counted` findings of refused calls say so in their title. */
   failedCalls: 'counted' | 'ignored';
   /** See Route.rawContains. */
@@ -89,6 +89,14 @@ export function callContext(event: SecurityEvent): Record<string, string> {
   };
   if (event.errorCode !== null) context.errorCode = event.errorCode;
   return context;
+}
+
+/**
+ * Where the call came from, for titles: the source IP, else the raw sourceIPAddress (a service name, `AWS
+ * Internal`, or an address the decoder could not read, such as octets with leading zeros).
+ */
+export function sourceAddress(event: SecurityEvent): string {
+  return event.srcIp ?? text(field(event, 'sourceIPAddress')) ?? 'an unknown address';
 }
 
 /** Who made the call, for titles: the principal's ARN or name. */

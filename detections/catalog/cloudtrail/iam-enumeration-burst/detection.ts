@@ -1,0 +1,53 @@
+import type { SecurityEvent } from '../../../../schemas/types.js';
+import { principalLabel } from '../../../finding.js';
+import { cloudTrailBurst } from '../burst.js';
+import { isAwsServiceCall } from '../caller.js';
+import { field } from '../record.js';
+
+/** IAM calls that only read: Get*, List*, and the credential report. */
+const IAM_READ = /^iam:(?:Get|List|GenerateCredentialReport|GenerateServiceLastAccessedDetails)/;
+
+export const detection = cloudTrailBurst({
+  id: 'iam-enumeration-burst',
+  title: 'IAM enumeration from the API',
+  description:
+    'One identity called 10 or more different IAM read APIs (list users, roles, policies, keys, MFA devices...) ' +
+    'within 10 minutes from the API, or dumped the whole IAM configuration with GetAccountAuthorizationDetails. ' +
+    'Mapping who can do what is the first thing an intruder does with new credentials (Pacu, ScoutSuite, ' +
+    'enumerate-iam). Browsing the IAM console and AWS services reading on their own are left out; allow-list ' +
+    'your security scanners. Refused reads count.',
+  severity: 'medium',
+  mitre: ['T1087.004', 'T1069.003'],
+  tactics: ['discovery'],
+  failedCalls: 'counted',
+  runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html',
+  remediation:
+    'Ask the owner of the identity whether it runs an inventory or security tool (then allow-list it for this ' +
+    'detection). If not: treat the credentials as stolen — revoke sessions or deactivate keys — and review what ' +
+    'the identity did after the enumeration.',
+  actions: '*',
+  rawContains: ['iam.amazonaws.com'],
+  include: (event) => IAM_READ.test(event.action) && !fromConsole(event) && !isAwsServiceCall(event),
+  key: (event) => principalLabel(event),
+  distinct: (event) => event.action,
+  alone: (event) => event.action === 'iam:GetAccountAuthorizationDetails',
+  atLeast: 10,
+  windowMinutes: 10,
+  finding: (burst) => {
+    const dump = burst.values.includes('iam:GetAccountAuthorizationDetails');
+    const actions = burst.values.slice(0, 12).join(', ') + (burst.values.length > 12 ? ', ...' : '');
+    return {
+      title: burst.reached
+        ? `${burst.values.length} different IAM read APIs called by ${burst.key} within ${burst.windowMinutes} minutes`
+        : `Whole IAM configuration read by ${burst.key} (GetAccountAuthorizationDetails)`,
+      description: `${burst.key} called ${actions} from the API.`,
+      context: { actions: burst.values.join(','), authorizationDetails: String(dump) },
+    };
+  },
+});
+
+/** Console page loads read IAM on the user's behalf: flagged by CloudTrail or by the console's user agent. */
+function fromConsole(event: SecurityEvent): boolean {
+  const flag = field(event, 'sessionCredentialFromConsole');
+  return flag === true || flag === 'true' || (event.userAgent ?? '').includes('console.amazonaws.com');
+}
