@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runDetection } from '../../../processor/pipeline/fixtures.js';
 import type { SecurityEvent } from '../../../schemas/types.js';
 import { testEvent } from '../../../test/events.js';
-import { type Burst, type CloudTrailBurst, cloudTrailBurst } from './burst.js';
+import { type Burst, type CloudTrailBurst, cloudTrailBurst, listed, refusedCount } from './burst.js';
 import { request, text } from './record.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
@@ -141,5 +141,22 @@ describe('cloudTrailBurst', () => {
 
   it('keys the ingest/detect split by the burst key, and publishes nothing for events it ignores', () => {
     expect(detection.stateful?.partitionKey?.(read(0, 'a'))).toBe(ALICE);
+  });
+
+  it('summarises a burst for titles: a short list of values, and how many calls were refused', () => {
+    expect(listed(['a', 'b', 'c'], 2)).toBe('a, b, ...');
+    expect(listed(['a', 'b'])).toBe('a, b');
+    const events = [read(0, 'a'), read(1, 'b', 'AccessDenied')];
+    const burst: Burst = {
+      key: ALICE,
+      events,
+      values: ['a', 'b'],
+      fresh: 2,
+      reached: false,
+      window: { start: 0, end: 1 },
+      atLeast: 3,
+      windowMinutes: 10,
+    };
+    expect(refusedCount(burst)).toBe(1);
   });
 });

@@ -139,6 +139,20 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
   return detection;
 }
 
+/**
+ * Up to `max` values for a title or description, then `...`.
+ *
+ *   listed(['a', 'b', 'c'], 2) // 'a, b, ...'
+ */
+export function listed(values: readonly string[], max = 10): string {
+  return values.slice(0, max).join(', ') + (values.length > max ? ', ...' : '');
+}
+
+/** How many of a burst's events AWS refused. */
+export function refusedCount(burst: Burst): number {
+  return burst.events.filter((event) => !succeeded(event)).length;
+}
+
 function valuesOf(
   event: SecurityEvent,
   distinct: NonNullable<CloudTrailBurst['distinct']>,

@@ -1,6 +1,6 @@
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
-import { request, succeeded, text } from '../record.js';
+import { cloudTrailBurst, listed, refusedCount } from '../burst.js';
+import { request, text } from '../record.js';
 
 export const detection = cloudTrailBurst({
   id: 'ec2-password-data-read',
@@ -31,8 +31,8 @@ export const detection = cloudTrailBurst({
   windowMinutes: 10,
   finding: (burst) => {
     const who = burst.key;
-    const refused = burst.events.filter((event) => !succeeded(event)).length;
-    const instances = burst.values.slice(0, 10).join(', ') + (burst.values.length > 10 ? ', ...' : '');
+    const refused = refusedCount(burst);
+    const instances = listed(burst.values);
     const context = { instanceIds: burst.values.join(','), refused: String(refused) };
     if (burst.reached) {
       return {

@@ -1,6 +1,6 @@
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
+import { cloudTrailBurst, listed } from '../burst.js';
 import { isAwsServiceCall } from '../caller.js';
 
 /** Error codes AWS uses for "not allowed", across services (`AccessDenied`, `Client.UnauthorizedOperation`...). */
@@ -44,7 +44,7 @@ export const detection = cloudTrailBurst({
   atLeast: 10,
   windowMinutes: 10,
   finding: (burst) => {
-    const actions = burst.values.slice(0, 12).join(', ') + (burst.values.length > 12 ? ', ...' : '');
+    const actions = listed(burst.values, 12);
     return {
       title: `${burst.values.length} different API calls refused for ${burst.key} within ${burst.windowMinutes} minutes`,
       description: `${burst.key} was refused ${burst.events.length} calls to ${actions}: someone is testing what these credentials may do.`,

@@ -1,6 +1,6 @@
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
+import { cloudTrailBurst, listed } from '../burst.js';
 import { isAwsServiceCall } from '../caller.js';
 import { field } from '../record.js';
 
@@ -35,7 +35,7 @@ export const detection = cloudTrailBurst({
   windowMinutes: 10,
   finding: (burst) => {
     const dump = burst.values.includes('iam:GetAccountAuthorizationDetails');
-    const actions = burst.values.slice(0, 12).join(', ') + (burst.values.length > 12 ? ', ...' : '');
+    const actions = listed(burst.values, 12);
     return {
       title: burst.reached
         ? `${burst.values.length} different IAM read APIs called by ${burst.key} within ${burst.windowMinutes} minutes`

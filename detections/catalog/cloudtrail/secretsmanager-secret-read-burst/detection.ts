@@ -1,5 +1,5 @@
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
+import { cloudTrailBurst, listed } from '../burst.js';
 import { isPersonCall } from '../caller.js';
 import { request, succeeded, text } from '../record.js';
 
@@ -34,7 +34,7 @@ export const detection = cloudTrailBurst({
   finding: (burst) => {
     const who = burst.key;
     const refused = burst.events.filter((event) => !succeeded(event));
-    const secrets = burst.values.slice(0, 10).join(', ') + (burst.values.length > 10 ? ', ...' : '');
+    const secrets = listed(burst.values);
     return burst.reached
       ? {
           title: `${burst.values.length} Secrets Manager secrets read by ${who} within ${burst.windowMinutes} minutes`,

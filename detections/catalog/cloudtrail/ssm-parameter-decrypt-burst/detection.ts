@@ -1,6 +1,6 @@
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
+import { cloudTrailBurst, listed, refusedCount } from '../burst.js';
 import { isPersonCall } from '../caller.js';
 import { items, request, succeeded, text } from '../record.js';
 
@@ -35,9 +35,9 @@ export const detection = cloudTrailBurst({
   windowMinutes: 10,
   finding: (burst) => {
     const who = burst.key;
-    const refused = burst.events.filter((event) => !succeeded(event)).length;
+    const refused = refusedCount(burst);
     const dump = burst.events.some(dumpsEverything);
-    const names = burst.values.slice(0, 10).join(', ') + (burst.values.length > 10 ? ', ...' : '');
+    const names = listed(burst.values);
     const context = { parameters: burst.values.join(','), refused: String(refused), rootDump: String(dump) };
     if (burst.reached || dump) {
       return {

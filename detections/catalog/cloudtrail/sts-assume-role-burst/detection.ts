@@ -1,7 +1,7 @@
 import { principalLabel } from '../../../finding.js';
-import { cloudTrailBurst } from '../burst.js';
+import { cloudTrailBurst, listed, refusedCount } from '../burst.js';
 import { isAwsServiceCall } from '../caller.js';
-import { request, succeeded, text } from '../record.js';
+import { request, text } from '../record.js';
 
 export const detection = cloudTrailBurst({
   id: 'sts-assume-role-burst',
@@ -28,8 +28,8 @@ export const detection = cloudTrailBurst({
   atLeast: 5,
   windowMinutes: 10,
   finding: (burst) => {
-    const refused = burst.events.filter((event) => !succeeded(event)).length;
-    const roles = burst.values.slice(0, 10).join(', ') + (burst.values.length > 10 ? ', ...' : '');
+    const refused = refusedCount(burst);
+    const roles = listed(burst.values);
     return {
       title: `${burst.values.length} roles assumed by ${burst.key} within ${burst.windowMinutes} minutes`,
       description: `${burst.key} assumed ${roles}${refused > 0 ? ` (${refused} attempts refused)` : ''}.`,
