@@ -58,6 +58,12 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
   alone?: (event: SecurityEvent) => boolean;
   atLeast: number;
   windowMinutes: number;
+  /**
+   * How far the window slides (default 1 minute). A longer slide keeps each event in fewer windows, for
+   * bursts of frequent calls that come all at once (enumeration): any burst no longer than
+   * windowMinutes − slideMinutes still falls whole into one window.
+   */
+  slideMinutes?: number;
   /** Default one hour: one finding per key and hour, rolled up with a count. */
   dedupPeriodMs?: number;
   finding: (burst: Burst) => BurstFinding;
@@ -72,8 +78,19 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
  *     key: (e) => principalLabel(e), distinct: secretId, atLeast: 10, windowMinutes: 10, finding: ..., ...meta });
  */
 export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
-  const { actions, rawContains, include, key, distinct, alone, atLeast, windowMinutes, finding, ...meta } =
-    spec;
+  const {
+    actions,
+    rawContains,
+    include,
+    key,
+    distinct,
+    alone,
+    atLeast,
+    windowMinutes,
+    slideMinutes,
+    finding,
+    ...meta
+  } = spec;
   const detection: Detection = {
     ...meta,
     dedupPeriodMs: spec.dedupPeriodMs ?? hours(1),
@@ -81,7 +98,8 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
     stateful: { partitionKey: (event) => (counts(event) ? windowKey(event) : null) },
     operator: ({ clock, params }) => {
       const settings = burstSettings(paramReader(spec.id, params), spec);
-      const window = sliding(minutes(settings.windowMinutes), minutes(1));
+      const slide = Math.min(slideMinutes ?? 1, settings.windowMinutes);
+      const window = sliding(minutes(settings.windowMinutes), minutes(slide));
       // Every window with an event is a candidate (atLeast 1): it matches by reaching the threshold, or by
       // holding an event that counts alone.
       const windowed = threshold({ clock, key: windowKey, window, atLeast: 1 });

@@ -4,18 +4,39 @@ import { cloudTrailBurst, listed } from '../burst.js';
 import { isAwsServiceCall } from '../caller.js';
 import { field } from '../record.js';
 
-/** IAM calls that only read: Get*, List*, and the credential report. */
-const IAM_READ = /^iam:(?:Get|List|GenerateCredentialReport|GenerateServiceLastAccessedDetails)/;
+/**
+ * IAM reads that list the whole account rather than one named entity. Infrastructure as code reads the
+ * entities it manages by name (GetRole, ListAttachedRolePolicies for that role) and is not counted; mapping
+ * an account starts from these.
+ */
+const ACCOUNT_WIDE_READS = [
+  'iam:ListUsers',
+  'iam:ListRoles',
+  'iam:ListGroups',
+  'iam:ListPolicies',
+  'iam:ListInstanceProfiles',
+  'iam:ListSAMLProviders',
+  'iam:ListOpenIDConnectProviders',
+  'iam:ListServerCertificates',
+  'iam:ListVirtualMFADevices',
+  'iam:ListAccountAliases',
+  'iam:GetAccountSummary',
+  'iam:GetAccountPasswordPolicy',
+  'iam:GetCredentialReport',
+  'iam:GenerateCredentialReport',
+  'iam:GetAccountAuthorizationDetails',
+];
 
 export const detection = cloudTrailBurst({
   id: 'iam-enumeration-burst',
   title: 'IAM enumeration from the API',
   description:
-    'One identity called 10 or more different IAM read APIs (list users, roles, policies, keys, MFA devices...) ' +
-    'within 10 minutes from the API, or dumped the whole IAM configuration with GetAccountAuthorizationDetails. ' +
-    'Mapping who can do what is the first thing an intruder does with new credentials (Pacu, ScoutSuite, ' +
-    'enumerate-iam). Browsing the IAM console and AWS services reading on their own are left out; allow-list ' +
-    'your security scanners. Refused reads count.',
+    'One identity called 5 or more different IAM APIs that list the whole account (users, roles, groups, ' +
+    'policies, providers, the account summary or credential report) within 10 minutes from the API, or dumped ' +
+    'the whole IAM configuration with GetAccountAuthorizationDetails. Mapping who can do what is the first thing ' +
+    'an intruder does with new credentials (Pacu, ScoutSuite, enumerate-iam). Reads of one named entity ' +
+    '(infrastructure as code refreshing what it manages), browsing the IAM console and AWS services reading on ' +
+    'their own are left out; allow-list your security scanners. Refused reads count.',
   severity: 'medium',
   mitre: ['T1087.004', 'T1069.003'],
   tactics: ['discovery'],
@@ -25,20 +46,21 @@ export const detection = cloudTrailBurst({
     'Ask the owner of the identity whether it runs an inventory or security tool (then allow-list it for this ' +
     'detection). If not: treat the credentials as stolen — revoke sessions or deactivate keys — and review what ' +
     'the identity did after the enumeration.',
-  actions: '*',
-  rawContains: ['iam.amazonaws.com'],
-  include: (event) => IAM_READ.test(event.action) && !fromConsole(event) && !isAwsServiceCall(event),
+  actions: ACCOUNT_WIDE_READS,
+  include: (event) => !fromConsole(event) && !isAwsServiceCall(event),
   key: (event) => principalLabel(event),
   distinct: (event) => event.action,
   alone: (event) => event.action === 'iam:GetAccountAuthorizationDetails',
-  atLeast: 10,
+  atLeast: 5,
   windowMinutes: 10,
+  // Listing calls are frequent and enumeration comes all at once: two windows per call are enough.
+  slideMinutes: 5,
   finding: (burst) => {
     const dump = burst.values.includes('iam:GetAccountAuthorizationDetails');
     const actions = listed(burst.values, 12);
     return {
       title: burst.reached
-        ? `${burst.values.length} different IAM read APIs called by ${burst.key} within ${burst.windowMinutes} minutes`
+        ? `${burst.values.length} account-wide IAM listings called by ${burst.key} within ${burst.windowMinutes} minutes`
         : `Whole IAM configuration read by ${burst.key} (GetAccountAuthorizationDetails)`,
       description: `${burst.key} called ${actions} from the API.`,
       context: { actions: burst.values.join(','), authorizationDetails: String(dump) },
