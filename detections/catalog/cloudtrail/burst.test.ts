@@ -159,4 +159,12 @@ describe('cloudTrailBurst', () => {
     };
     expect(refusedCount(burst)).toBe(1);
   });
+
+  it('slides by slideMinutes: each event in fewer windows, a burst shorter than the window still whole', () => {
+    const coarse = cloudTrailBurst({ ...detectionSpec, id: 'test-coarse-burst', slideMinutes: 5 });
+    expect(runDetection(coarse, [read(0, 'a'), read(2, 'b'), read(4, 'c')])).toMatchObject([
+      { title: '3 secrets read by arn:aws:iam::111122223333:user/alice', count: 3 },
+    ]);
+    expect(runDetection(coarse, [read(0, 'a'), read(6, 'b'), read(12, 'c')])).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../schemas/types.js';
+import type { JsonObject, Principal } from '../../../schemas/types.js';
 import { testEvent } from '../../../test/events.js';
 import { isAwsServiceCall, isPersonCall } from './caller.js';
 
@@ -15,8 +15,8 @@ const person: Principal = {
 
 describe('isAwsServiceCall', () => {
   it('recognises service identities, invokedBy and service source addresses', () => {
-    const call = (principal: Principal | null, raw: object) =>
-      isAwsServiceCall(testEvent({ id: 'e', time: 0, principal, raw: raw as never }));
+    const call = (principal: Principal | null, raw: JsonObject) =>
+      isAwsServiceCall(testEvent({ id: 'e', time: 0, principal, raw }));
     expect(call({ ...person, type: 'AWSService' }, {})).toBe(true);
     expect(call(person, { userIdentity: { invokedBy: 'cloudformation.amazonaws.com' } })).toBe(true);
     expect(call(person, { sourceIPAddress: 'sqs.amazonaws.com' })).toBe(true);
@@ -27,8 +27,8 @@ describe('isAwsServiceCall', () => {
 });
 
 describe('isPersonCall', () => {
-  const call = (principal: Principal | null, raw: object = {}) =>
-    isPersonCall(testEvent({ id: 'e', time: 0, principal, raw: raw as never }));
+  const call = (principal: Principal | null, raw: JsonObject = {}) =>
+    isPersonCall(testEvent({ id: 'e', time: 0, principal, raw }));
   const session = (issuer: string): Principal => ({
     ...person,
     type: 'AssumedRole',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../schemas/types.js';
+import type { JsonObject, Principal } from '../../../schemas/types.js';
 import { testEvent } from '../../../test/events.js';
 import { actsOnOwnUser, targetUserName } from './iam-target-user.js';
 
@@ -13,8 +13,8 @@ const user = (arn: string, name: string): Principal => ({
   accessKeyId: null,
 });
 
-function call(principal: Principal | null, raw: object) {
-  return testEvent({ id: 'e', time: 0, action: 'iam:CreateAccessKey', principal, raw: raw as never });
+function call(principal: Principal | null, raw: JsonObject) {
+  return testEvent({ id: 'e', time: 0, action: 'iam:CreateAccessKey', principal, raw });
 }
 
 describe('IAM credential call targets', () => {

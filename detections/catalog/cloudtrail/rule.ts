@@ -99,7 +99,7 @@ export function sourceAddress(event: SecurityEvent): string {
   return event.srcIp ?? text(field(event, 'sourceIPAddress')) ?? 'an unknown address';
 }
 
-/** Who made the call, for titles: the principal's ARN or name. */
+/** Who made the call, for titles: the principal's ARN or name, or the AWS service that made it. */
 export function actor(event: SecurityEvent): string {
-  return principalLabel(event) ?? 'an unknown principal';
+  return principalLabel(event) ?? text(field(event, 'userIdentity', 'invokedBy')) ?? 'an unknown principal';
 }

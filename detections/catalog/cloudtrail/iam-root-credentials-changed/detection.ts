@@ -19,9 +19,10 @@ export const detection = cloudTrailRule({
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
   remediation:
     'Confirm with the account owner. Delete any root access key (signed in as root: IAM console → Security ' +
-    'credentials → Access keys → Delete; or remove root credentials of member accounts through Organizations ' +
-    'centralized root access, `aws iam delete-root-login-profile` / root session `aws iam delete-access-key`), ' +
-    'reset the root password, check the root email mailbox and MFA device, and review root activity in CloudTrail.',
+    'credentials → Access keys → Delete; for member accounts, centralized root access: `aws sts assume-root ' +
+    '--task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials ...`, then `aws iam ' +
+    'delete-access-key` / `aws iam delete-login-profile`), reset the root password, check the root email ' +
+    'mailbox and MFA device, and review root activity in CloudTrail.',
   actions: ['iam:CreateAccessKey', 'signin:PasswordUpdated'],
   match: (event) => {
     if (event.principal?.type !== 'Root') return null;
