@@ -167,4 +167,21 @@ describe('cloudTrailBurst', () => {
     ]);
     expect(runDetection(coarse, [read(0, 'a'), read(6, 'b'), read(12, 'c')])).toEqual([]);
   });
+
+  it('slim windows hold events without their record, values worked out before', () => {
+    const seen: unknown[] = [];
+    const slim = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-slim-burst',
+      slim: true,
+      finding: (burst) => {
+        seen.push(...burst.events.map((event) => event.raw));
+        return { title: burst.values.join(','), description: 'test' };
+      },
+    });
+    expect(runDetection(slim, [read(0, 'a'), read(1, 'b'), read(2, 'c')])).toMatchObject([
+      { title: 'a,b,c' },
+    ]);
+    expect(seen).toEqual([null, null, null]);
+  });
 });

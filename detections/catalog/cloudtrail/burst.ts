@@ -64,6 +64,11 @@ export interface CloudTrailBurst extends Omit<DetectionMeta, 'routes' | 'failedC
    * windowMinutes − slideMinutes still falls whole into one window.
    */
   slideMinutes?: number;
+  /**
+   * Windows hold the events without their raw record (`raw: null`), so frequent calls cost little memory
+   * while they wait in windows; `finding` then reads decoded fields, values and counts, not the record.
+   */
+  slim?: boolean;
   /** Default one hour: one finding per key and hour, rolled up with a count. */
   dedupPeriodMs?: number;
   finding: (burst: Burst) => BurstFinding;
@@ -88,6 +93,7 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
     atLeast,
     windowMinutes,
     slideMinutes,
+    slim,
     finding,
     ...meta
   } = spec;
@@ -101,22 +107,25 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
       const slide = Math.min(slideMinutes ?? 1, settings.windowMinutes);
       const window = sliding(minutes(settings.windowMinutes), minutes(slide));
       // Every window with an event is a candidate (atLeast 1): it matches by reaching the threshold, or by
-      // holding an event that counts alone.
-      const windowed = threshold({ clock, key: windowKey, window, atLeast: 1 });
+      // holding an event that counts alone. What counts is worked out once per event, not once per window.
+      const windowed = threshold<Counted>({ clock, key: (item) => item.key, window, atLeast: 1 });
       return (events) =>
         events.pipe(
           filter(counts),
+          map(countedOf),
+          filter((item): item is Counted & { key: string } => item.key !== null),
           windowed,
           map((match) => {
-            const values = distinct ? distinctValues(match.items, distinct) : match.items.map((e) => e.id);
+            const values = distinct ? unionOf(match.items) : match.items.map((item) => item.id);
             return { ...match, values, reached: values.length >= settings.atLeast };
           }),
-          filter((match) => match.reached || (alone !== undefined && match.items.some(alone))),
+          filter((match) => match.reached || match.items.some((item) => item.alone)),
           freshItems(minutes(settings.windowMinutes)),
           map(({ match, fresh }) => {
+            const matched = match.items.map((item) => item.event);
             const burst: Burst = {
               key: match.key,
-              events: match.items,
+              events: matched,
               values: match.values,
               fresh,
               reached: match.reached,
@@ -126,8 +135,8 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
             const described = finding(burst);
             return buildFinding(detection, {
               key: match.key,
-              trigger: match.items.at(-1) as SecurityEvent,
-              events: match.items,
+              trigger: matched.at(-1) as SecurityEvent,
+              events: matched,
               window: match.window,
               count: fresh,
               title: described.title,
@@ -148,8 +157,19 @@ export function cloudTrailBurst(spec: CloudTrailBurst): Detection {
   };
   /** The burst key of an event that can count: one with a distinct value, or one that counts alone. */
   function windowKey(event: SecurityEvent): string | null {
-    if (!distinct || alone?.(event) || valuesOf(event, distinct).length > 0) return key(event);
-    return null;
+    return countedOf(event).key;
+  }
+  function countedOf(event: SecurityEvent): Counted {
+    const values = distinct ? valuesOf(event, distinct) : [];
+    const isAlone = alone?.(event) ?? false;
+    return {
+      id: event.id,
+      time: event.time,
+      key: !distinct || isAlone || values.length > 0 ? key(event) : null,
+      values,
+      alone: isAlone,
+      event: slim ? { ...event, raw: null } : event,
+    };
   }
   function counts(event: SecurityEvent): boolean {
     return (spec.failedCalls === 'counted' || succeeded(event)) && (include?.(event) ?? true);
@@ -179,12 +199,19 @@ function valuesOf(
   return value === null ? [] : typeof value === 'string' ? [value] : value;
 }
 
-function distinctValues(
-  events: readonly SecurityEvent[],
-  distinct: NonNullable<CloudTrailBurst['distinct']>,
-) {
+/** An event as a burst window holds it: what it counts for, worked out once. */
+interface Counted {
+  id: string;
+  time: number;
+  key: string | null;
+  values: readonly string[];
+  alone: boolean;
+  event: SecurityEvent;
+}
+
+function unionOf(items: readonly Counted[]): string[] {
   const values = new Set<string>();
-  for (const event of events) for (const value of valuesOf(event, distinct)) values.add(value);
+  for (const item of items) for (const value of item.values) values.add(value);
   return [...values].sort(compareStrings);
 }
 

@@ -29,6 +29,7 @@ export const detection = cloudTrailBurst({
   alone: () => true,
   atLeast: 5,
   windowMinutes: 10,
+  slim: true,
   finding: (burst) => {
     const who = burst.key;
     const refused = refusedCount(burst);

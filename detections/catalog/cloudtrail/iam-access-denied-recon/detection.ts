@@ -43,6 +43,7 @@ export const detection = cloudTrailBurst({
   distinct: (event) => event.action,
   atLeast: 10,
   windowMinutes: 10,
+  slim: true,
   finding: (burst) => {
     const actions = listed(burst.values, 12);
     return {

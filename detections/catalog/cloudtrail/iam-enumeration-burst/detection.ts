@@ -53,6 +53,7 @@ export const detection = cloudTrailBurst({
   alone: (event) => event.action === 'iam:GetAccountAuthorizationDetails',
   atLeast: 5,
   windowMinutes: 10,
+  slim: true,
   // Listing calls are frequent and enumeration comes all at once: two windows per call are enough.
   slideMinutes: 5,
   finding: (burst) => {

@@ -31,6 +31,7 @@ export const detection = cloudTrailBurst({
   alone: (event) => !succeeded(event) || isPersonCall(event),
   atLeast: 10,
   windowMinutes: 10,
+  slim: true,
   finding: (burst) => {
     const who = burst.key;
     const refused = burst.events.filter((event) => !succeeded(event));

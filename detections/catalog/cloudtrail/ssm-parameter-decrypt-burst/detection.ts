@@ -33,10 +33,11 @@ export const detection = cloudTrailBurst({
   alone: (event) => !succeeded(event) || dumpsEverything(event) || isPersonCall(event),
   atLeast: 20,
   windowMinutes: 10,
+  slim: true,
   finding: (burst) => {
     const who = burst.key;
     const refused = refusedCount(burst);
-    const dump = burst.events.some(dumpsEverything);
+    const dump = burst.values.includes(ROOT_DUMP);
     const names = listed(burst.values);
     const context = { parameters: burst.values.join(','), refused: String(refused), rootDump: String(dump) };
     if (burst.reached || dump) {
@@ -83,6 +84,9 @@ function isRecursive(event: SecurityEvent): boolean {
   const flag = request(event, 'recursive');
   return flag === true || flag === 'true';
 }
+
+/** The value parametersRead gives GetParametersByPath on `/` with recursion. */
+const ROOT_DUMP = '/**';
 
 /** GetParametersByPath on `/` with recursion and decryption returns every parameter of the region. */
 function dumpsEverything(event: SecurityEvent): boolean {

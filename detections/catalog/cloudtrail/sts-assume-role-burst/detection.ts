@@ -27,6 +27,7 @@ export const detection = cloudTrailBurst({
   distinct: (event) => text(request(event, 'roleArn')),
   atLeast: 5,
   windowMinutes: 10,
+  slim: true,
   finding: (burst) => {
     const refused = refusedCount(burst);
     const roles = listed(burst.values);
