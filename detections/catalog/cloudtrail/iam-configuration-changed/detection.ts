@@ -9,13 +9,14 @@ export const detection = cloudTrailRule({
   title: 'IAM configuration changed',
   description:
     'Any successful change to IAM (users, roles, groups, policies, keys, providers...). An inventory for the log ' +
-    'tier: one finding per account every 12 hours, whose count says how often IAM changes, as context for the ' +
+    'tier: one finding per account and hour, whose count says how often IAM changes, as context for the ' +
     'sharper IAM detections. Refused calls changed nothing and are left out.',
   severity: 'info',
   mitre: ['T1098'],
   tactics: ['persistence'],
   failedCalls: 'ignored',
-  dedupPeriodMs: hours(12),
+  // Not longer: a roll-up must fit in the consumer's checkpoint horizon (1 hour by default) to survive a failover.
+  dedupPeriodMs: hours(1),
   panther: { rules: ['AWS.CloudTrail.IAMAnythingChanged', 'AWS.IAM.PolicyModified'] },
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html',
   remediation:
@@ -31,7 +32,7 @@ export const detection = cloudTrailRule({
     return {
       key: account,
       title: `IAM changed in account ${account}: ${event.action.slice(4)} by ${who}`,
-      description: `${who} called ${event.action}; later IAM changes in the same 12 hours are counted here.`,
+      description: `${who} called ${event.action}; later IAM changes in the same hour are counted here.`,
     };
   },
 });

@@ -9,12 +9,12 @@ export const detection = cloudTrailRule({
   description:
     'A person or program read the account password policy (GetAccountPasswordPolicy): what length and characters ' +
     'passwords need, whether they expire. Attackers read it to shape a password-spraying list; the IAM console ' +
-    'reads it too, hence low. Refused reads count. Service events are left out. One finding per identity and day.',
+    'reads it too, hence low. Refused reads count. Service events are left out. One finding per identity and hour.',
   severity: 'low',
   mitre: ['T1201'],
   tactics: ['discovery'],
   failedCalls: 'counted',
-  dedupPeriodMs: hours(24),
+  dedupPeriodMs: hours(1),
   panther: { rules: ['AWS.CloudTrail.Password.Policy.Discovery'] },
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
   remediation:
