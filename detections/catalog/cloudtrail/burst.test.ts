@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runDetection } from '../../../processor/pipeline/fixtures.js';
 import type { SecurityEvent } from '../../../schemas/types.js';
 import { testEvent } from '../../../test/events.js';
-import { cloudTrailBurst } from './burst.js';
+import { type Burst, type CloudTrailBurst, cloudTrailBurst, listed, refusedCount } from './burst.js';
 import { request, text } from './record.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
-const detection = cloudTrailBurst({
+const detectionSpec = {
   id: 'test-secret-burst',
   title: 'Many secrets read',
   description: 'test',
@@ -23,11 +23,12 @@ const detection = cloudTrailBurst({
   distinct: (event) => text(request(event, 'secretId')),
   atLeast: 3,
   windowMinutes: 10,
-  finding: (burst) => ({
+  finding: (burst: Burst) => ({
     title: `${burst.values.length} secrets read by ${burst.key}`,
     description: burst.values.join(','),
   }),
-});
+} satisfies CloudTrailBurst;
+const detection = cloudTrailBurst(detectionSpec);
 
 let sequence = 0;
 function read(minute: number, secretId: string, errorCode: string | null = null): SecurityEvent {
@@ -96,7 +97,91 @@ describe('cloudTrailBurst', () => {
     expect(inOrder).toHaveLength(2);
   });
 
+  it('reports a refused read alone when `alone` says so, and a later burst under its own dedup key', () => {
+    const probing = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-secret-probe-or-burst',
+      alone: (event) => event.errorCode !== null,
+      finding: (burst) => ({
+        title: `${burst.reached ? 'burst' : 'probe'} ${burst.values.join(',')}`,
+        description: 'test',
+        severity: burst.reached ? 'high' : 'medium',
+      }),
+    });
+    const findings = runDetection(probing, [
+      read(0, 'a', 'AccessDenied'),
+      read(20, 'b'),
+      read(21, 'c'),
+      read(22, 'd'),
+    ]);
+    expect(findings.map((f) => [f.title, f.severity, f.count, f.dedupKey])).toEqual([
+      ['probe a', 'medium', 1, `${ALICE}#alone`],
+      ['burst b,c,d', 'high', 3, ALICE],
+    ]);
+    // Successful reads below the threshold stay silent, as without `alone`.
+    expect(runDetection(probing, [read(0, 'a'), read(1, 'b')])).toEqual([]);
+  });
+
+  it('counts every value of a call that names several, and skips calls that name none', () => {
+    const batch = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-parameter-burst',
+      distinct: (event) => {
+        const names = request(event, 'names');
+        return Array.isArray(names) ? names.flatMap((name) => text(name) ?? []) : null;
+      },
+    });
+    const names = (minute: number, list: string[] | null) =>
+      testEvent({ ...read(minute, 'unused'), raw: { requestParameters: { names: list } } });
+    expect(runDetection(batch, [names(0, ['a', 'b']), names(1, null), names(2, ['b', 'c'])])).toMatchObject([
+      { title: '3 secrets read by arn:aws:iam::111122223333:user/alice', count: 2 },
+    ]);
+    expect(batch.stateful?.partitionKey?.(names(3, []))).toBeNull();
+  });
+
   it('keys the ingest/detect split by the burst key, and publishes nothing for events it ignores', () => {
     expect(detection.stateful?.partitionKey?.(read(0, 'a'))).toBe(ALICE);
+  });
+
+  it('summarises a burst for titles: a short list of values, and how many calls were refused', () => {
+    expect(listed(['a', 'b', 'c'], 2)).toBe('a, b, ...');
+    expect(listed(['a', 'b'])).toBe('a, b');
+    const events = [read(0, 'a'), read(1, 'b', 'AccessDenied')];
+    const burst: Burst = {
+      key: ALICE,
+      events,
+      values: ['a', 'b'],
+      fresh: 2,
+      reached: false,
+      window: { start: 0, end: 1 },
+      atLeast: 3,
+      windowMinutes: 10,
+    };
+    expect(refusedCount(burst)).toBe(1);
+  });
+
+  it('slides by slideMinutes: each event in fewer windows, a burst shorter than the window still whole', () => {
+    const coarse = cloudTrailBurst({ ...detectionSpec, id: 'test-coarse-burst', slideMinutes: 5 });
+    expect(runDetection(coarse, [read(0, 'a'), read(2, 'b'), read(4, 'c')])).toMatchObject([
+      { title: '3 secrets read by arn:aws:iam::111122223333:user/alice', count: 3 },
+    ]);
+    expect(runDetection(coarse, [read(0, 'a'), read(6, 'b'), read(12, 'c')])).toEqual([]);
+  });
+
+  it('slim windows hold events without their record, values worked out before', () => {
+    const seen: unknown[] = [];
+    const slim = cloudTrailBurst({
+      ...detectionSpec,
+      id: 'test-slim-burst',
+      slim: true,
+      finding: (burst) => {
+        seen.push(...burst.events.map((event) => event.raw));
+        return { title: burst.values.join(','), description: 'test' };
+      },
+    });
+    expect(runDetection(slim, [read(0, 'a'), read(1, 'b'), read(2, 'c')])).toMatchObject([
+      { title: 'a,b,c' },
+    ]);
+    expect(seen).toEqual([null, null, null]);
   });
 });

@@ -1,4 +1,4 @@
-import { filter, mergeMap } from 'rxjs';
+import { filter, map, mergeMap } from 'rxjs';
 import type { Resource, SecurityEvent, Severity } from '../../../schemas/types.js';
 import type { Detection, DetectionMeta } from '../../api.js';
 import { buildFinding, principalLabel } from '../../finding.js';
@@ -52,16 +52,25 @@ export function cloudTrailRule<S = undefined>(rule: CloudTrailRule<S>): Detectio
       return (events) =>
         events.pipe(
           filter((event) => rule.failedCalls === 'counted' || succeeded(event)),
-          mergeMap((event) => {
-            const found = match(event, configured);
-            const matches: readonly RuleMatch[] =
-              found === null ? [] : Array.isArray(found) ? found : [found];
-            return matches.map((one) => toFinding(detection, event, one));
-          }),
+          // Most events match nothing: only a match pays for mergeMap's inner subscription.
+          map((event) => ({ event, matches: matchesOf(match(event, configured)) })),
+          filter(({ matches }) => matches.length > 0),
+          mergeMap(({ event, matches }) => matches.map((one) => toFinding(detection, event, one))),
         );
     },
   };
   return detection;
+}
+
+const NO_MATCH: readonly RuleMatch[] = [];
+
+function matchesOf(found: RuleMatch | readonly RuleMatch[] | null): readonly RuleMatch[] {
+  if (found === null) return NO_MATCH;
+  return isMatchList(found) ? found : [found];
+}
+
+function isMatchList(found: RuleMatch | readonly RuleMatch[]): found is readonly RuleMatch[] {
+  return Array.isArray(found);
 }
 
 function toFinding(detection: Detection, event: SecurityEvent, match: RuleMatch) {
@@ -91,7 +100,15 @@ export function callContext(event: SecurityEvent): Record<string, string> {
   return context;
 }
 
-/** Who made the call, for titles: the principal's ARN or name. */
+/**
+ * Where the call came from, for titles: the source IP, else the raw sourceIPAddress (a service name, `AWS
+ * Internal`, or an address the decoder could not read, such as octets with leading zeros).
+ */
+export function sourceAddress(event: SecurityEvent): string {
+  return event.srcIp ?? text(field(event, 'sourceIPAddress')) ?? 'an unknown address';
+}
+
+/** Who made the call, for titles: the principal's ARN or name, or the AWS service that made it. */
 export function actor(event: SecurityEvent): string {
-  return principalLabel(event) ?? 'an unknown principal';
+  return principalLabel(event) ?? text(field(event, 'userIdentity', 'invokedBy')) ?? 'an unknown principal';
 }

@@ -4,6 +4,7 @@ import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
 import { field, response } from '../record.js';
+import { sourceAddress } from '../rule.js';
 
 export const detection: Detection = {
   id: 'iam-root-account-usage',
@@ -18,6 +19,25 @@ export const detection: Detection = {
   mitre: ['T1078.004'],
   tactics: ['initial-access', 'privilege-escalation'],
   failedCalls: 'counted',
+  panther: {
+    rules: ['AWS.Root.Activity', 'AWS.Console.RootLogin'],
+    differences: [
+      {
+        rule: 'AWS.Root.Activity',
+        test: 'Root Read-Only Enumeration',
+        reason:
+          'Stricter: any use of root is reported, reads included. Root calling ListAccessKeys with an access key ' +
+          'means someone holds root credentials; Panther leaves read-only root calls out.',
+      },
+      {
+        rule: 'AWS.Root.Activity',
+        test: 'Root Activity - CreateServiceLinkedRole',
+        reason:
+          'Stricter: a CreateServiceLinkedRole call made by root itself (no invokedBy) is root usage; Panther ' +
+          'leaves this event name out.',
+      },
+    ],
+  },
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
   remediation:
     'Confirm with the account owner who used root and why. If unexpected: reset the root password, replace ' +
@@ -38,7 +58,7 @@ function isRootUsage(event: SecurityEvent): boolean {
 
 function toFinding(event: SecurityEvent) {
   const account = event.account ?? 'unknown';
-  const from = event.srcIp ?? 'an unknown address';
+  const from = sourceAddress(event);
   return buildFinding(detection, {
     key: account,
     trigger: event,

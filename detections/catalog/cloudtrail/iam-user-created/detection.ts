@@ -13,6 +13,7 @@ export const detection = cloudTrailRule({
   tactics: ['persistence'],
   failedCalls: 'ignored',
   panther: { rules: ['AWS.IAM.CreateUser'] },
+  stratus: ['aws.persistence.iam-create-admin-user'],
   runbook: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html',
   remediation:
     'Confirm with the creator that the user is needed. If not: remove its credentials and delete it ' +
