@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import ipaddr from 'ipaddr.js';
+import { type CountryResponse, Reader } from 'maxmind';
+
+/** What the offline databases say about an address. */
+export interface IpFacts {
+  /** ISO 3166 country code, e.g. `DE`. */
+  country: string | null;
+  /** Autonomous system number, e.g. 16509. */
+  asn: number | null;
+  /** Who holds the autonomous system, e.g. `Amazon.com, Inc.`. */
+  network: string | null;
+}
+
+export interface IpDatabase {
+  lookup(address: string): IpFacts;
+}
+
+/** Where the databases are: a MaxMind-format country database and ip-location-db ASN range files (CSV). */
+export interface IpDatabaseFiles {
+  country: string;
+  asn: readonly string[];
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The databases installed with shardwatch from the npm registry: GeoLite2 Country (MaxMind, via
+ * `@ip-location-db/geolite2-country-mmdb`) and RouteViews/NRO/DB-IP ASN ranges (`@ip-location-db/asn`).
+ * `npm update @ip-location-db/geolite2-country-mmdb @ip-location-db/asn` refreshes them.
+ */
+export function defaultIpDatabaseFiles(): IpDatabaseFiles {
+  return {
+    country: require.resolve('@ip-location-db/geolite2-country-mmdb/geolite2-country.mmdb'),
+    asn: [
+      require.resolve('@ip-location-db/asn/asn-ipv4-num.csv'),
+      require.resolve('@ip-location-db/asn/asn-ipv6-num.csv'),
+    ],
+  };
+}
+
+/** The amazon.com autonomous systems: addresses of AWS (EC2, NAT gateways, AWS services). */
+export const AMAZON_ASNS: readonly number[] = [
+  16509, 14618, 8987, 7224, 9059, 21664, 36263, 38895, 62785, 400098, 401395,
+];
+
+/**
+ * Opened databases by their files. The data is read-only and tens of MiB, so it is loaded once per process
+ * however many pipelines (fixture cases, replays) build the detections that look addresses up.
+ */
+const opened = new Map<string, IpDatabase>();
+
+/**
+ * Loads the databases once (synchronously: detections are built synchronously) and answers per address.
+ *
+ *   const db = openIpDatabase(defaultIpDatabaseFiles());
+ *   db.lookup('3.5.140.2'); // { country: 'KR', asn: 16509, network: 'Amazon.com, Inc.' }
+ */
+export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
+  const id = [files.country, ...files.asn].join('\n');
+  let database = opened.get(id);
+  if (!database) {
+    database = loadIpDatabase(files);
+    opened.set(id, database);
+  }
+  return database;
+}
+
+function loadIpDatabase(files: IpDatabaseFiles): IpDatabase {
+  const countries = new Reader<CountryResponse & { country_code?: string }>(readFileSync(files.country));
+  const ranges = new AsnRanges(files.asn.map((file) => readFileSync(file, 'utf8')));
+  return {
+    lookup(address) {
+      if (!ipaddr.isValid(address)) return { country: null, asn: null, network: null };
+      const parsed = ipaddr.parse(address);
+      const found = countries.get((asIPv4(parsed) ?? parsed).toString());
+      const country = found?.country_code ?? found?.country?.iso_code ?? null;
+      return { country, ...ranges.lookup(parsed) };
+    },
+  };
+}
+
+/** AS ranges from ip-location-db's numeric CSV files: sorted, non-overlapping, searched by bisection. */
+class AsnRanges {
+  /** IPv4 bounds as doubles (typed arrays keep 400k rows small); IPv6 bounds as 128-bit bigints. */
+  private readonly v4 = new RangeTable<number>();
+  private readonly v6 = new RangeTable<bigint>();
+
+  constructor(csvFiles: readonly string[]) {
+    for (const csv of csvFiles) {
+      for (let from = 0; from < csv.length; ) {
+        const to = csv.indexOf('\n', from);
+        const line = csv.slice(from, to < 0 ? csv.length : to);
+        from = to < 0 ? csv.length : to + 1;
+        this.add(line);
+      }
+    }
+    this.v4.seal((values) => Float64Array.from(values));
+    this.v6.seal((values) => values);
+  }
+
+  lookup(address: ipaddr.IPv4 | ipaddr.IPv6): { asn: number | null; network: string | null } {
+    const v4 = asIPv4(address);
+    if (v4) return this.v4.lookup(v4.toByteArray().reduce((value, byte) => value * 256 + byte, 0));
+    return this.v6.lookup(address.toByteArray().reduce((value, byte) => (value << 8n) | BigInt(byte), 0n));
+  }
+
+  /** `start,end,asn,network`; the network may be quoted (`"Amazon.com, Inc."`). Other lines are skipped. */
+  private add(line: string): void {
+    const first = line.indexOf(',');
+    const second = line.indexOf(',', first + 1);
+    const third = line.indexOf(',', second + 1);
+    if (first <= 0 || second < 0 || third < 0) return;
+    const start = line.slice(0, first);
+    const end = line.slice(first + 1, second);
+    const asn = Number(line.slice(second + 1, third));
+    if (!DIGITS.test(start) || !DIGITS.test(end) || !Number.isInteger(asn)) return;
+    const rest = line.slice(third + 1).trim();
+    const network = rest.startsWith('"') ? rest.slice(1, -1).replaceAll('""', '"') : rest;
+    // The IPv4 file's bounds fit in 32 bits (10 digits at most); IPv6 bounds are 128-bit values.
+    if (start.length <= 10 && Number(start) <= 0xffffffff)
+      this.v4.add(Number(start), Number(end), asn, network);
+    else this.v6.add(BigInt(start), BigInt(end), asn, network);
+  }
+}
+
+const DIGITS = /^\d+$/;
+
+/** IPv4, or the IPv4 address inside an IPv4-mapped IPv6 address; null for other IPv6. */
+function asIPv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | null {
+  if (address.kind() === 'ipv4') return address as ipaddr.IPv4;
+  const v6 = address as ipaddr.IPv6;
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : null;
+}
+
+/** Ranges added in ascending order (the files are sorted; an out-of-order row is dropped), then sealed. */
+class RangeTable<T extends number | bigint> {
+  private starts: ArrayLike<T> = [];
+  private ends: ArrayLike<T> = [];
+  private pending: { starts: T[]; ends: T[]; asns: number[] } = { starts: [], ends: [], asns: [] };
+  private asns = new Uint32Array(0);
+  /** Networks repeat (one AS holds many ranges): one string per AS. */
+  private readonly networkByAsn = new Map<number, string>();
+
+  add(start: T, end: T, asn: number, network: string): void {
+    const previous = this.pending.ends.at(-1);
+    if (previous !== undefined && start <= previous) return;
+    this.pending.starts.push(start);
+    this.pending.ends.push(end);
+    this.pending.asns.push(asn);
+    if (!this.networkByAsn.has(asn)) this.networkByAsn.set(asn, network);
+  }
+
+  seal(store: (values: T[]) => ArrayLike<T>): void {
+    this.starts = store(this.pending.starts);
+    this.ends = store(this.pending.ends);
+    this.asns = Uint32Array.from(this.pending.asns);
+    this.pending = { starts: [], ends: [], asns: [] };
+  }
+
+  lookup(value: T): { asn: number | null; network: string | null } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if ((this.starts[middle] as T) <= value) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    if (found < 0 || (this.ends[found] as T) < value) return { asn: null, network: null };
+    const asn = this.asns[found] as number;
+    return { asn, network: this.networkByAsn.get(asn) ?? null };
+  }
+}
