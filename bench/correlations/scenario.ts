@@ -403,7 +403,8 @@ export function correlationScenario(options: ScenarioOptions): ScenarioRecord[] 
     const eni = (name: string) => `eni-0${name}${s.toString(16).padStart(15, '0')}`;
     // A live interface reports every 10-minute interval (NODATA when idle) until the end: only the planted one falls silent.
     const alive = (name: string, from: number) => {
-      for (let time = from; time < end + HOUR; time += 10 * MINUTE) flow(time, noDataLine({ account, time, eni: eni(name) }));
+      for (let time = from; time < end + HOUR; time += 10 * MINUTE)
+        flow(time, noDataLine({ account, time, eni: eni(name) }));
     };
     if (wanted('flowlog-eni-egress-above-baseline')) {
       const sender = eni('e');
