@@ -546,7 +546,7 @@ function background(
     ),
   );
   // Heartbeats: every background interface reports every 5 minutes (NODATA when idle).
-  for (let time = from; time < to; time += 5 * MINUTE)
+  for (let time = from; count > 0 && time < to; time += 5 * MINUTE)
     for (const eni of BACKGROUND_ENIS)
       records.push({ time, source: 'flowlog', record: noDataLine({ time, eni, account: '999900001111' }) });
   for (let n = 0; n < count; n += 1) {

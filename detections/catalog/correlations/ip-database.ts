@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ipaddr from 'ipaddr.js';
-import { type CountryResponse, Reader } from 'maxmind';
+import { type AsnResponse, type CountryResponse, Reader } from 'maxmind';
+import type { DetectionParams } from '../../api.js';
+import { InvalidDetectionParamError, paramReader } from '../params.js';
 
 /** What the offline databases say about an address. */
 export interface IpFacts {
@@ -17,7 +19,10 @@ export interface IpDatabase {
   lookup(address: string): IpFacts;
 }
 
-/** Where the databases are: a MaxMind-format country database and ip-location-db ASN range files (CSV). */
+/**
+ * Where the databases are: a MaxMind-format country database (`.mmdb`: GeoLite2-Country, or ip-location-db's),
+ * and AS databases: MaxMind GeoLite2-ASN (`.mmdb`) or ip-location-db's numeric range files (`.csv`).
+ */
 export interface IpDatabaseFiles {
   country: string;
   asn: readonly string[];
@@ -37,6 +42,25 @@ export function defaultIpDatabaseFiles(): IpDatabaseFiles {
       require.resolve('@ip-location-db/asn/asn-ipv4-num.csv'),
       require.resolve('@ip-location-db/asn/asn-ipv6-num.csv'),
     ],
+  };
+}
+
+/**
+ * The databases a detection's params name (`countryDatabase`, `asnDatabases`), else the installed ones: point
+ * them at files `geoipupdate` keeps current to use MaxMind's own GeoLite2 Country and ASN databases.
+ */
+export function ipDatabaseFiles(detection: string, params: DetectionParams): IpDatabaseFiles {
+  const installed = defaultIpDatabaseFiles();
+  const country = params.countryDatabase;
+  if (country !== undefined && (typeof country !== 'string' || country === ''))
+    throw new InvalidDetectionParamError(
+      detection,
+      'countryDatabase',
+      `expected a path, got ${JSON.stringify(country)}`,
+    );
+  return {
+    country: country ?? installed.country,
+    asn: paramReader(detection, params).strings('asnDatabases', installed.asn),
   };
 }
 
@@ -69,14 +93,27 @@ export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
 
 function loadIpDatabase(files: IpDatabaseFiles): IpDatabase {
   const countries = new Reader<CountryResponse & { country_code?: string }>(readFileSync(files.country));
-  const ranges = new AsnRanges(files.asn.map((file) => readFileSync(file, 'utf8')));
+  const asnReaders = files.asn
+    .filter((file) => file.endsWith('.mmdb'))
+    .map((file) => new Reader<AsnResponse>(readFileSync(file)));
+  const ranges = new AsnRanges(
+    files.asn.filter((file) => !file.endsWith('.mmdb')).map((file) => readFileSync(file, 'utf8')),
+  );
+  const asnOf = (address: ipaddr.IPv4 | ipaddr.IPv6): { asn: number | null; network: string | null } => {
+    for (const reader of asnReaders) {
+      const found = reader.get(address.toString());
+      if (found?.autonomous_system_number !== undefined)
+        return { asn: found.autonomous_system_number, network: found.autonomous_system_organization ?? null };
+    }
+    return ranges.lookup(address);
+  };
   return {
     lookup(address) {
       if (!ipaddr.isValid(address)) return { country: null, asn: null, network: null };
       const parsed = ipaddr.parse(address);
       const found = countries.get((asIPv4(parsed) ?? parsed).toString());
       const country = found?.country_code ?? found?.country?.iso_code ?? null;
-      return { country, ...ranges.lookup(parsed) };
+      return { country, ...asnOf(asIPv4(parsed) ?? parsed) };
     },
   };
 }

@@ -6,7 +6,7 @@ import { hours } from '../../../operators/index.js';
 import { paramReader } from '../../params.js';
 import { isPublicAddress } from '../address-list.js';
 import { type FirstOccurrence, firstOccurrence } from '../first-occurrence.js';
-import { AMAZON_ASNS, defaultIpDatabaseFiles, type IpFacts, openIpDatabase } from '../ip-database.js';
+import { AMAZON_ASNS, type IpFacts, ipDatabaseFiles, openIpDatabase } from '../ip-database.js';
 import { isAwsServiceCall } from '../principal.js';
 import type { CorrelationShape } from '../shape.js';
 import { story } from '../story.js';
@@ -57,7 +57,7 @@ export const detection: Detection = {
   stateful: { partitionKey: (event) => (isInstanceCall(event) ? instanceOf(event) : null) },
   operator: ({ clock, state, params }) => {
     const awsAsns = new Set(paramReader(ID, params).strings('awsAsns', DEFAULT_PARAMS.awsAsns).map(Number));
-    const addresses = openIpDatabase(defaultIpDatabaseFiles());
+    const addresses = openIpDatabase(ipDatabaseFiles(ID, params));
     return (events) =>
       events.pipe(
         filter(isInstanceCall),

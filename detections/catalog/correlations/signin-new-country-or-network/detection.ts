@@ -5,7 +5,7 @@ import { buildFinding, principalLabel } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
 import { response, text } from '../../cloudtrail/record.js';
 import { type FirstOccurrence, firstOccurrence } from '../first-occurrence.js';
-import { defaultIpDatabaseFiles, type IpDatabase, openIpDatabase } from '../ip-database.js';
+import { type IpDatabase, ipDatabaseFiles, openIpDatabase } from '../ip-database.js';
 import { principalPartition } from '../principal.js';
 import type { CorrelationShape } from '../shape.js';
 import { story } from '../story.js';
@@ -44,8 +44,8 @@ export const detection: Detection = {
   routes: [{ source: 'cloudtrail', actions: ['signin:ConsoleLogin'] }],
   dedupPeriodMs: hours(24),
   stateful: { partitionKey: (event) => (isSignIn(event) ? principalPartition(event) : null) },
-  operator: ({ clock, state }) => {
-    const addresses = openIpDatabase(defaultIpDatabaseFiles());
+  operator: ({ clock, state, params }) => {
+    const addresses = openIpDatabase(ipDatabaseFiles(ID, params));
     return (events) =>
       events.pipe(
         filter(isSignIn),
