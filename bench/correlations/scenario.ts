@@ -52,11 +52,15 @@ const MINUTE = 60_000;
 export function correlationScenario(options: ScenarioOptions): ScenarioRecord[] {
   const random = new SeededRandom(options.seed ?? 11);
   const records: ScenarioRecord[] = [];
-  const ct = (record: JsonObject) =>
+  const ct = (record: JsonObject): void => {
     records.push({ time: Date.parse(String(record.eventTime)), source: 'cloudtrail', record });
-  const gd = (record: JsonObject) =>
+  };
+  const gd = (record: JsonObject): void => {
     records.push({ time: Date.parse(String(record.updatedAt)), source: 'guardduty', record });
-  const flow = (time: number, line: string) => records.push({ time, source: 'flowlog', record: line });
+  };
+  const flow = (time: number, line: string): void => {
+    records.push({ time, source: 'flowlog', record: line });
+  };
   const wanted = (id: string) => !options.only || options.only.includes(id);
   const end = options.start + options.stories * options.spacingMs;
 

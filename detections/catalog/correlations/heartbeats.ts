@@ -12,6 +12,8 @@ export interface Heartbeat {
   /** Start of the bucket. */
   time: number;
   event: SecurityEvent;
+  /** Events of the key in the bucket so far. */
+  count: number;
 }
 
 export interface HeartbeatOptions {
@@ -23,8 +25,8 @@ export interface HeartbeatOptions {
 
 /**
  * One heartbeat per key and bucket, emitted with the bucket's first event to arrive: thins a high-volume
- * stream (every flow record of an interface) to what a silence detection needs, so `absence` keeps a few
- * heartbeats per key instead of every record. A heartbeat's `event` becomes the bucket's earliest (time, id)
+ * stream to what a detection needs — `absence` keeps a few heartbeats per interface instead of every flow
+ * record; minute-aligned sliding windows keep one item per principal, API and minute instead of every call. A heartbeat's `event` becomes the bucket's earliest (time, id)
  * event as more arrive, so evidence does not depend on arrival order. Late events are dropped.
  *
  *   flows.pipe(heartbeats({ clock, key: (e) => e.flow?.interfaceId ?? null, bucket: minutes(1) }), absence(…))
@@ -42,10 +44,11 @@ export function heartbeats(options: HeartbeatOptions): OperatorFunction<Security
         const id = `${heartbeatKey}@${start}`;
         const known = open.get(id);
         if (known) {
+          known.count += 1;
           if (byTimeThenId(event, known.event) < 0) known.event = event;
           return;
         }
-        const heartbeat = { id, key: heartbeatKey, time: start, event };
+        const heartbeat = { id, key: heartbeatKey, time: start, event, count: 1 };
         open.set(id, heartbeat);
         closing.push(heartbeat);
         emit(heartbeat);

@@ -3,8 +3,10 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
 import { type DistinctMatch, distinctCount, hours, minutes, sliding } from '../../../operators/index.js';
+import { byTimeThenId } from '../../../operators/item-order.js';
 import { freshItems } from '../../cloudtrail/fresh-items.js';
 import { paramReader } from '../../params.js';
+import { type Heartbeat, heartbeats } from '../heartbeats.js';
 import { fromConsole, isAwsServiceCall, principalPartition } from '../principal.js';
 import type { CorrelationShape } from '../shape.js';
 import { story } from '../story.js';
@@ -63,17 +65,24 @@ export const detection: Detection = {
         tap((event) => {
           if (event.time >= clock.watermark) state.earliest(ID, sessionOf(event), event.time);
         }),
+        // Windows slide by the minute, so they hold whole minutes: one item per principal, API and minute
+        // (its earliest call, and how many) holds what a burst needs without keeping every call.
+        heartbeats({
+          clock,
+          key: (event) => `${principalLabel(event)}\u0000${event.action}`,
+          bucket: minutes(1),
+        }),
         distinctCount({
           clock,
-          key: (event) => principalLabel(event),
-          distinct: (event) => event.action,
+          key: (calls: Heartbeat) => principalLabel(calls.event),
+          distinct: (calls) => calls.event.action,
           window: sliding(minutes(settings.windowMinutes), minutes(1)),
           atLeast: settings.minApis,
         }),
         filter((match) => servicesOf(match.values).length >= settings.minServices),
         freshItems(minutes(settings.windowMinutes)),
         map(({ match, fresh }) => {
-          const session = sessionOf(match.items[0] as SecurityEvent);
+          const session = sessionOf((match.items[0] as Heartbeat).event);
           const since = state.earliestOf(ID, session) ?? match.window.start;
           return enumerationFinding(match, fresh, session, since >= match.window.start);
         }),
@@ -102,23 +111,26 @@ function servicesOf(actions: readonly string[]): string[] {
 }
 
 function enumerationFinding(
-  match: DistinctMatch<SecurityEvent>,
+  match: DistinctMatch<Heartbeat>,
   fresh: number,
   session: string,
   newSession: boolean,
 ) {
   const services = servicesOf(match.values);
+  const events = match.items.map((item) => item.event);
   const firstOfEach = match.values.map(
-    (action) => match.items.find((event) => event.action === action) as SecurityEvent,
+    (action) => events.find((event) => event.action === action) as SecurityEvent,
   );
   const told = story([{ name: 'enumeration', events: firstOfEach }]);
-  const trigger = match.items.at(-1) as SecurityEvent;
+  const trigger = events.reduce((latest, event) => (byTimeThenId(event, latest) > 0 ? event : latest));
+  const calls = match.items.reduce((sum, item) => sum + item.count, 0);
   const who = principalLabel(trigger) ?? match.key;
   return buildFinding(detection, {
     key: match.key,
     trigger,
     events: told.events,
     window: match.window,
+    // API-minutes not reported by an earlier window: each API called in a minute counts once.
     count: fresh,
     severity: newSession ? 'high' : 'medium',
     title: `${who} enumerated ${match.values.length} APIs of ${services.length} services${newSession ? ' with a session never seen before' : ''}`,
@@ -130,6 +142,7 @@ function enumerationFinding(
       ...told.context,
       apis: match.values.join(','),
       services: services.join(','),
+      calls: String(calls),
       session,
       newSession: String(newSession),
     },
