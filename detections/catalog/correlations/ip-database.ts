@@ -97,7 +97,7 @@ function loadIpDatabase(files: IpDatabaseFiles): IpDatabase {
     .filter((file) => file.endsWith('.mmdb'))
     .map((file) => new Reader<AsnResponse>(readFileSync(file)));
   const ranges = new AsnRanges(
-    files.asn.filter((file) => !file.endsWith('.mmdb')).map((file) => readFileSync(file, 'utf8')),
+    files.asn.filter((file) => !file.endsWith('.mmdb')).map((file) => readFileSync(file)),
   );
   const asnOf = (address: ipaddr.IPv4 | ipaddr.IPv6): { asn: number | null; network: string | null } => {
     for (const reader of asnReaders) {
@@ -124,13 +124,14 @@ class AsnRanges {
   private readonly v4 = new RangeTable<number>();
   private readonly v6 = new RangeTable<bigint>();
 
-  constructor(csvFiles: readonly string[]) {
+  /** Read as bytes, a line at a time: a string per file or per line would cost hundreds of MiB at peak. */
+  constructor(csvFiles: readonly Buffer[]) {
     for (const csv of csvFiles) {
       for (let from = 0; from < csv.length; ) {
-        const to = csv.indexOf('\n', from);
-        const line = csv.slice(from, to < 0 ? csv.length : to);
-        from = to < 0 ? csv.length : to + 1;
-        this.add(line);
+        const to = csv.indexOf(NEWLINE, from);
+        const end = to < 0 ? csv.length : to;
+        this.add(csv, from, end);
+        from = end + 1;
       }
     }
     this.v4.seal((values) => Float64Array.from(values));
@@ -144,17 +145,20 @@ class AsnRanges {
   }
 
   /** `start,end,asn,network`; the network may be quoted (`"Amazon.com, Inc."`). Other lines are skipped. */
-  private add(line: string): void {
-    const first = line.indexOf(',');
-    const second = line.indexOf(',', first + 1);
-    const third = line.indexOf(',', second + 1);
-    if (first <= 0 || second < 0 || third < 0) return;
-    const start = line.slice(0, first);
-    const end = line.slice(first + 1, second);
-    const asn = Number(line.slice(second + 1, third));
+  private add(csv: Buffer, from: number, to: number): void {
+    const first = csv.indexOf(COMMA, from);
+    const second = first < 0 ? -1 : csv.indexOf(COMMA, first + 1);
+    const third = second < 0 ? -1 : csv.indexOf(COMMA, second + 1);
+    if (first <= from || second < 0 || third < 0 || third >= to) return;
+    const start = csv.toString('latin1', from, first);
+    const end = csv.toString('latin1', first + 1, second);
+    const asn = Number(csv.toString('latin1', second + 1, third));
     if (!DIGITS.test(start) || !DIGITS.test(end) || !Number.isInteger(asn)) return;
-    const rest = line.slice(third + 1).trim();
-    const network = rest.startsWith('"') ? rest.slice(1, -1).replaceAll('""', '"') : rest;
+    // The network's name is decoded once per AS: every range of an AS names the same holder.
+    const network = () => {
+      const rest = csv.toString('utf8', third + 1, to).trim();
+      return rest.startsWith('"') ? rest.slice(1, -1).replaceAll('""', '"') : rest;
+    };
     // The IPv4 file's bounds fit in 32 bits (10 digits at most); IPv6 bounds are 128-bit values.
     if (start.length <= 10 && Number(start) <= 0xffffffff)
       this.v4.add(Number(start), Number(end), asn, network);
@@ -162,6 +166,8 @@ class AsnRanges {
   }
 }
 
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
 const DIGITS = /^\d+$/;
 
 /** IPv4, or the IPv4 address inside an IPv4-mapped IPv6 address; null for other IPv6. */
@@ -180,13 +186,13 @@ class RangeTable<T extends number | bigint> {
   /** Networks repeat (one AS holds many ranges): one string per AS. */
   private readonly networkByAsn = new Map<number, string>();
 
-  add(start: T, end: T, asn: number, network: string): void {
+  add(start: T, end: T, asn: number, network: () => string): void {
     const previous = this.pending.ends.at(-1);
     if (previous !== undefined && start <= previous) return;
     this.pending.starts.push(start);
     this.pending.ends.push(end);
     this.pending.asns.push(asn);
-    if (!this.networkByAsn.has(asn)) this.networkByAsn.set(asn, network);
+    if (!this.networkByAsn.has(asn)) this.networkByAsn.set(asn, network());
   }
 
   seal(store: (values: T[]) => ArrayLike<T>): void {

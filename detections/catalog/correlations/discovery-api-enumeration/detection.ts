@@ -65,6 +65,8 @@ export const detection: Detection = {
         tap((event) => {
           if (event.time >= clock.watermark) state.earliest(ID, sessionOf(event), event.time);
         }),
+        // What the finding tells (id, time, action, principal) without the record: bursts hold many calls.
+        map((event): SecurityEvent => ({ ...event, raw: null })),
         // Windows slide by the minute, so they hold whole minutes: one item per principal, API and minute
         // (its earliest call, and how many) holds what a burst needs without keeping every call.
         heartbeats({
