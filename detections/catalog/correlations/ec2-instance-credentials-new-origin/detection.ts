@@ -3,7 +3,7 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
-import { paramReader } from '../../params.js';
+import { InvalidDetectionParamError } from '../../params.js';
 import { isPublicAddress } from '../address-list.js';
 import { type FirstOccurrence, firstOccurrence } from '../first-occurrence.js';
 import { AMAZON_ASNS, type IpFacts, ipDatabaseFiles, openIpDatabase } from '../ip-database.js';
@@ -14,7 +14,7 @@ import { story } from '../story.js';
 const ID = 'ec2-instance-credentials-new-origin';
 
 /** `awsAsns`: the autonomous systems whose addresses are AWS's (EC2, NAT gateways). */
-export const DEFAULT_PARAMS = { awsAsns: AMAZON_ASNS.map(String) };
+export const DEFAULT_PARAMS = { awsAsns: [...AMAZON_ASNS] };
 
 export const shape: CorrelationShape = {
   window: 'state cache TTL (30 d) of each instance’s origins',
@@ -56,7 +56,7 @@ export const detection: Detection = {
   dedupPeriodMs: hours(24),
   stateful: { partitionKey: (event) => (isInstanceCall(event) ? instanceOf(event) : null) },
   operator: ({ clock, state, params }) => {
-    const awsAsns = new Set(paramReader(ID, params).strings('awsAsns', DEFAULT_PARAMS.awsAsns).map(Number));
+    const awsAsns = new Set(asnsParam(params.awsAsns));
     const addresses = openIpDatabase(ipDatabaseFiles(ID, params));
     return (events) =>
       events.pipe(
@@ -74,6 +74,18 @@ export const detection: Detection = {
       );
   },
 };
+
+/** A list of AS numbers (positive integers). */
+function asnsParam(value: unknown): number[] {
+  if (value === undefined) return DEFAULT_PARAMS.awsAsns;
+  if (!Array.isArray(value) || !value.every((asn) => Number.isInteger(asn) && asn > 0))
+    throw new InvalidDetectionParamError(
+      ID,
+      'awsAsns',
+      `expected a list of AS numbers, got ${JSON.stringify(value)}`,
+    );
+  return value as number[];
+}
 
 function instanceOf(event: SecurityEvent): string | null {
   const name = event.principal?.name ?? '';
