@@ -627,10 +627,17 @@ function reorder<T>(events: T[], order: number[]): T[] {
   const fresh = burst(stolen, 'en', 30);
   const order = fresh.map((_, index) => index).sort((a, b) => (a % 3) - (b % 3) || a - b);
   const known = roleSession(ACCOUNT, 'ci-deployer', 'botocore-session-1', HOME, 'ASIAQX7L2M4N6KNOWN01');
+  // The role worked an hour before from another session: the burst's session is new, the role is not.
+  const roleKnown = call({
+    id: 'en-role-known',
+    time: at(-30),
+    identity: roleSession(ACCOUNT, 'ci-deployer', 'nightly', HOME, 'ASIAQX7L2M4N6NIGHTLY'),
+    call: 's3:ListBuckets',
+  });
   write('discovery-api-enumeration', [
     {
-      name: '22 APIs of 10 services within 6 minutes by a session never seen before, shuffled within lateness',
-      events: reorder(fresh, order),
+      name: '22 APIs of 10 services within 6 minutes by a new session of a known role, shuffled within lateness',
+      events: [roleKnown, ...reorder(fresh, order)],
       // The first window to hold 20 APIs ends at 10:35; the two later APIs roll up into it (count 22).
       expect: [
         {
@@ -656,6 +663,14 @@ function reorder<T>(events: T[], order: number[]): T[] {
         { title: `${stolenArn} enumerated 20 APIs of 8 services`, count: 22 },
       ],
     },
+    {
+      name: 'the first session ever seen of its role (start-up): its baseline, medium',
+      events: fresh,
+      expect: [
+        { title: `${stolenArn} enumerated 20 APIs of 8 services`, severity: 'medium', count: 20 },
+        { title: `${stolenArn} enumerated 20 APIs of 8 services`, count: 22 },
+      ],
+    },
     { name: '15 APIs only', events: burst(stolen, 'e15', 30, 15), expect: [] },
     {
       name: 'the same calls from the console',
@@ -668,6 +683,7 @@ function reorder<T>(events: T[], order: number[]): T[] {
     {
       name: 'the first two calls arrive after their windows fired: the 20 others still make a burst',
       events: [
+        roleKnown,
         ...fresh.slice(2),
         call({ id: 'en-tick', time: at(50), identity: known, call: 'ec2:RunInstances', readOnly: false }),
         fresh[0] as JsonValue,

@@ -36,7 +36,8 @@ export const detection: Detection = {
     'One principal called 20 or more different read-only List/Describe/Get APIs of at least 3 services within 10 ' +
     'minutes, from the API rather than the console. Mapping what exists is the first thing done with new ' +
     'credentials, by attackers and by their tools. High when the session (access key) was first seen within the ' +
-    'burst: its first act was the enumeration. Inventory and IaC tools do this too: allow-list their roles.',
+    'burst while its user or role was known before: new credentials whose first act was the enumeration. ' +
+    'Inventory and IaC tools do this too: allow-list their roles.',
   severity: 'medium',
   mitre: ['T1580', 'T1526', 'T1087.004', 'T1619'],
   tactics: ['discovery'],
@@ -62,8 +63,12 @@ export const detection: Detection = {
       events.pipe(
         filter(isEnumerationCall),
         // The session's first call, as a minimum: the same whatever the arrival order, once the window closes.
+        // When the session and its principal were first seen, as minima: the same whatever the arrival order,
+        // once the window closes.
         tap((event) => {
-          if (event.time >= clock.watermark) state.earliest(ID, sessionOf(event), event.time);
+          if (event.time < clock.watermark) return;
+          state.earliest(`${ID}:session`, sessionOf(event), event.time);
+          state.earliest(`${ID}:principal`, identityOf(event), event.time);
         }),
         // What the finding tells (id, time, action, principal) without the record: bursts hold many calls.
         map((event): SecurityEvent => ({ ...event, raw: null })),
@@ -84,9 +89,13 @@ export const detection: Detection = {
         filter((match) => servicesOf(match.values).length >= settings.minServices),
         freshItems(minutes(settings.windowMinutes)),
         map(({ match, fresh }) => {
-          const session = sessionOf((match.items[0] as Heartbeat).event);
-          const since = state.earliestOf(ID, session) ?? match.window.start;
-          return enumerationFinding(match, fresh, session, since >= match.window.start);
+          const first = (match.items[0] as Heartbeat).event;
+          const session = sessionOf(first);
+          // A new session of a principal seen before: a principal's first session is its baseline (start-up).
+          const sessionSince = state.earliestOf(`${ID}:session`, session) ?? match.window.start;
+          const principalSince = state.earliestOf(`${ID}:principal`, identityOf(first)) ?? match.window.start;
+          const newSession = sessionSince >= match.window.start && principalSince < match.window.start;
+          return enumerationFinding(match, fresh, session, newSession);
         }),
       );
   },
@@ -101,6 +110,11 @@ function isEnumerationCall(event: SecurityEvent): boolean {
     !isAwsServiceCall(event) &&
     !fromConsole(event)
   );
+}
+
+/** Who the credentials belong to: the role behind a session, else the user (or root). */
+function identityOf(event: SecurityEvent): string {
+  return event.principal?.sessionIssuer ?? principalLabel(event) ?? '';
 }
 
 /** The credentials: the access key (a role session's changes with each assumption), else the principal. */
