@@ -207,7 +207,7 @@ export function correlationScenario(options: ScenarioOptions): ScenarioRecord[] 
         ATTACKER,
         `ASIAQX7L2M4NEN${String(s).padStart(6, '0')}`,
       );
-      ENUMERATED.forEach((api, index) =>
+      for (const [index, api] of ENUMERATED.entries()) {
         ct(
           call({
             id: id(`en-${index}`),
@@ -216,8 +216,8 @@ export function correlationScenario(options: ScenarioOptions): ScenarioRecord[] 
             identity: session,
             call: api,
           }),
-        ),
-      );
+        );
+      }
     }
     if (wanted('access-denied-then-succeeded')) {
       const dev = user(account, `dev-${s}`, OFFICE);
