@@ -159,7 +159,7 @@ const BAD_VALUES: readonly (readonly [string, string, unknown, string])[] = [
     'expected a list of non-empty strings, got "AdministratorAccess"',
   ],
   ['ec2-user-data-swap', 'withinMinutes', '60', 'expected a positive integer, got "60"'],
-  ['s3-bucket-exposed-after-block-removed', 'withinHours', 1.5, 'expected a positive integer, got 1.5'],
+  ['s3-bucket-exposed-after-block-removed', 'withinMinutes', 1.5, 'expected a positive integer, got 1.5'],
   ['signin-no-mfa-session-security-changes', 'withinMinutes', -30, 'expected a positive integer, got -30'],
   ['discovery-api-enumeration', 'minApis', 0, 'expected a positive integer, got 0'],
   ['discovery-api-enumeration', 'minServices', '3', 'expected a positive integer, got "3"'],

@@ -13,7 +13,7 @@ const ID = 'guardduty-findings-by-family';
 export const DEFAULT_PARAMS = { gapMinutes: 30 };
 
 export const shape: CorrelationShape = {
-  window: 'session, 30 min gap (at most 6 h)',
+  window: 'session, 30 min gap (at most 1 h)',
   key: 'account + resource + family',
   partitionKey: 'resource (instance, access key, bucket…)',
 };
@@ -71,7 +71,8 @@ export const detection: Detection = {
         windowBy({
           clock,
           key: (event) => `${event.account ?? ''}|${resourceOf(event)}|${familyOf(event)[0]}`,
-          window: session(minutes(gapMinutes), hours(6)),
+          // At most an hour, so an incident fits the consumer's default checkpoint horizon.
+          window: session(minutes(gapMinutes), hours(1)),
         }),
         map(familyFinding),
       );

@@ -2,7 +2,7 @@ import { filter, map } from 'rxjs';
 import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding, principalLabel } from '../../../finding.js';
-import { hours, type SequenceMatch, sequence } from '../../../operators/index.js';
+import { hours, minutes, type SequenceMatch, sequence } from '../../../operators/index.js';
 import { request, succeeded, text } from '../../cloudtrail/record.js';
 import { detection as resourcePolicyOpened } from '../../cloudtrail/resource-policy-opened/detection.js';
 import { detection as bucketAclOpened } from '../../cloudtrail/s3-bucket-acl-opened/detection.js';
@@ -14,11 +14,14 @@ import { story } from '../story.js';
 
 const ID = 's3-bucket-exposed-after-block-removed';
 
-/** `withinHours`: from the Block Public Access change to the policy or ACL that made the bucket public. */
-export const DEFAULT_PARAMS = { withinHours: 24 };
+/**
+ * `withinMinutes`: from the Block Public Access change to the policy or ACL that made the bucket public (an hour,
+ * so the sequence fits the consumer's default checkpoint horizon).
+ */
+export const DEFAULT_PARAMS = { withinMinutes: 60 };
 
 export const shape: CorrelationShape = {
-  window: '2-step sequence within 24 h',
+  window: '2-step sequence within 60 min',
   key: 'bucket',
   partitionKey: 'bucket',
 };
@@ -34,7 +37,7 @@ export const detection: Detection = {
   id: ID,
   title: 'S3 bucket made public right after its Block Public Access was removed',
   description:
-    "A bucket's S3 Block Public Access was deleted or weakened, and later (within a day) a bucket policy or ACL " +
+    "A bucket's S3 Block Public Access was deleted or weakened, and within the hour a bucket policy or ACL " +
     'made the bucket readable by anyone. Block Public Access exists to stop exactly that second step; removing it ' +
     'first is what someone does who means to publish the data (exfiltration through a public bucket), not a ' +
     'mistake in a policy.',
@@ -53,9 +56,9 @@ export const detection: Detection = {
   dedupPeriodMs: hours(24),
   stateful: { partitionKey: (event) => (succeeded(event) ? bucketOf(event) : null) },
   operator: (context) => {
-    const withinHours = paramReader(ID, context.params).positiveInteger(
-      'withinHours',
-      DEFAULT_PARAMS.withinHours,
+    const withinMinutes = paramReader(ID, context.params).positiveInteger(
+      'withinMinutes',
+      DEFAULT_PARAMS.withinMinutes,
     );
     const removed = ruleFindings(blockRemoved, context);
     const aclOpened = ruleFindings(bucketAclOpened, context);
@@ -75,7 +78,7 @@ export const detection: Detection = {
             BLOCK_ACTIONS.includes(event.action) && opensBlock(event) ? bucketKey(event) : null,
           // biome-ignore lint/suspicious/noThenProperty: the sequence contract names the pair first/then; never awaited
           then: (event) => (OPEN_ACTIONS.includes(event.action) && isPublic(event) ? bucketKey(event) : null),
-          within: hours(withinHours),
+          within: minutes(withinMinutes),
         }),
         map(exposedFinding),
       );
