@@ -1,4 +1,5 @@
 import { cloudtrailCatalog } from './cloudtrail/index.js';
+import { correlationCatalog } from './correlations/index.js';
 import type { CatalogEntry } from './entry.js';
 import { flowlogCatalog } from './flowlogs/index.js';
 import { guarddutyCatalog } from './guardduty/index.js';
@@ -10,4 +11,5 @@ export const catalog: readonly CatalogEntry[] = [
   ...cloudtrailCatalog,
   ...guarddutyCatalog,
   ...flowlogCatalog,
+  ...correlationCatalog.map(({ detection, fixtures }) => ({ detection, fixtures })),
 ];

@@ -1,5 +1,7 @@
 export { type AbsenceOptions, absence } from './absence.js';
+export { type AggregateMatch, type AggregateOptions, aggregate } from './aggregate.js';
 export { type AllowRule, InvalidAllowRuleError } from './allow-rule.js';
+export { type ChainMatch, type ChainOptions, chain } from './chain.js';
 export { type DedupOptions, dedup } from './dedup.js';
 export { type DistinctCountOptions, type DistinctMatch, distinctCount } from './distinct-count.js';
 export { type Enriched, enrich } from './enrich.js';

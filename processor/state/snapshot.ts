@@ -28,6 +28,8 @@ export function encodeSnapshot(entries: Iterable<LiveEntry>): Buffer {
       profile: null,
       key: null,
       seen: null,
+      since: null,
+      series: null,
       [kind]: fact,
     });
   }

@@ -30,6 +30,28 @@ describe('firstSeen', () => {
   });
 });
 
+describe('earliest', () => {
+  it('keeps the minimum time whatever the arrival order', () => {
+    const { state } = testCache();
+    expect(state.earliestOf('region', '1111/eu-west-1')).toBeUndefined();
+    expect(state.earliest('region', '1111/eu-west-1', T0 + 60_000)).toBe(T0 + 60_000);
+    expect(state.earliest('region', '1111/eu-west-1', T0)).toBe(T0);
+    expect(state.earliest('region', '1111/eu-west-1', T0 + 120_000)).toBe(T0);
+    expect(state.earliestOf('region', '1111/eu-west-1')).toBe(T0);
+    expect(state.earliestOf('asn', '1111/eu-west-1')).toBeUndefined();
+  });
+});
+
+describe('series', () => {
+  it('appends values and keeps the last `keep`', () => {
+    const { state } = testCache();
+    expect(state.series('egress', 'eni-1')).toEqual([]);
+    for (const value of [1, 2, 3, 4]) state.appendToSeries('egress', 'eni-1', value, 3);
+    expect(state.series('egress', 'eni-1')).toEqual([2, 3, 4]);
+    expect(state.series('egress', 'eni-2')).toEqual([]);
+  });
+});
+
 describe('event-time TTL', () => {
   it('forgets a fact ttlMs after it was last updated, in event time', () => {
     const { state, clock } = testCache();
@@ -122,6 +144,8 @@ describe('snapshot', () => {
     );
     clock.now = T0 + 20 * DAY;
     state.firstSeen('ip', 'alice', '203.0.113.7');
+    state.earliest('region', '1111/eu-west-1', T0 + DAY);
+    state.appendToSeries('egress', 'eni-1', 1.5e9, 24);
     return { state, clock };
   }
 
@@ -131,7 +155,9 @@ describe('snapshot', () => {
     const restored = StateCache.restore(snapshot, { ...DEFAULT_STATE_OPTIONS, now: () => clock.now });
     // Same entries, expiries and least-recently-used order.
     expect(restored.snapshot().equals(snapshot)).toBe(true);
-    expect(restored.size).toBe(6);
+    expect(restored.size).toBe(8);
+    expect(restored.earliestOf('region', '1111/eu-west-1')).toBe(T0 + DAY);
+    expect(restored.series('egress', 'eni-1')).toEqual([1.5e9]);
     expect(restored.calculatedBytes).toBe(state.calculatedBytes);
     expect(restored.instance('i-1')).toEqual(state.instance('i-1'));
     expect(restored.securityGroup('sg-1')).toEqual(state.securityGroup('sg-1'));
@@ -157,7 +183,7 @@ describe('snapshot', () => {
     const snapshot = state.snapshot();
     clock.now = T0 + TTL + 1;
     const restored = StateCache.restore(snapshot, { ...DEFAULT_STATE_OPTIONS, now: () => clock.now });
-    expect(restored.size).toBe(1);
+    expect(restored.size).toBe(3);
     expect(restored.instance('i-1')).toBeUndefined();
     expect(restored.firstSeen('ip', 'alice', '203.0.113.7')).toBe(false);
     clock.now = T0 + 20 * DAY + TTL + 1;

@@ -106,6 +106,38 @@ export class StateCache {
     return !known;
   }
 
+  /**
+   * Records that `subject` (of `kind`) occurred at event time `time`, and returns the earliest time recorded
+   * for it. A minimum, so events arriving out of order give the same answer once all have arrived.
+   *
+   *   state.earliest('region', '1111/eu-west-1', t2); // t2
+   *   state.earliest('region', '1111/eu-west-1', t1); // t1 (t1 < t2)
+   */
+  earliest(kind: string, subject: string, time: number): number {
+    const id = `${kind}:${subject}`;
+    const known = this.store.get('since', id)?.time;
+    const earliest = known === undefined ? time : Math.min(known, time);
+    // Re-set even when unchanged: a subject that keeps occurring must not age out.
+    this.store.set('since', id, { time: earliest });
+    return earliest;
+  }
+
+  /** The earliest time recorded for `subject` by `earliest`, without recording anything. */
+  earliestOf(kind: string, subject: string): number | undefined {
+    return this.store.get('since', `${kind}:${subject}`)?.time;
+  }
+
+  /** The values appended for `subject`, oldest first ([] when none). */
+  series(kind: string, subject: string): readonly number[] {
+    return this.store.get('series', `${kind}:${subject}`)?.values ?? [];
+  }
+
+  /** Appends a value to `subject`'s series, keeping the last `keep`. */
+  appendToSeries(kind: string, subject: string, value: number, keep: number): void {
+    const values = [...this.series(kind, subject), value].slice(-keep);
+    this.store.set('series', `${kind}:${subject}`, { values });
+  }
+
   /** Avro (state-snapshot.avsc) of every live entry with its expiry, least recently used first. */
   snapshot(): Buffer {
     return encodeSnapshot(this.store.live());

@@ -43,7 +43,10 @@ export const detection: Detection = {
     'your instances, isolate it with a security group that allows no traffic and investigate it as compromised.',
   routes: [{ source: 'flowlog', actions: ['ACCEPT', 'REJECT'] }],
   dedupPeriodMs: hours(1),
-  stateful: {},
+  // Keyed like the operator (account/source): one busy account's flows spread over the keyed stream.
+  stateful: {
+    partitionKey: (event) => (event.flow !== null && isProbe(event.flow) ? event.flow.srcAddr : null),
+  },
   operator: ({ clock, params }) => {
     const read = paramReader(ID, params);
     const settings = {
