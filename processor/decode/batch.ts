@@ -7,8 +7,14 @@ export interface DecodeResult {
   deadLetters: DeadLetter[];
   /** Records that carry no event by design (CloudWatch Logs CONTROL_MESSAGE, flow-log header lines). */
   ignored: number;
-  /** Records dropped unparsed by the `wants` prefilter. */
+  /** Records dropped by the `wants` prefilter (most of them unparsed). */
   skipped: number;
+  /**
+   * Where the skipped records stood and their event times, as pairs: `skippedTimes[2k]` = how many of
+   * `events` came before the k-th skipped record, `skippedTimes[2k + 1]` = its event time. A replay moves
+   * the clock with them, so skipping a record never changes the watermark. Absent: no times known.
+   */
+  skippedTimes?: ArrayLike<number>;
 }
 
 /**
@@ -22,10 +28,22 @@ export class DecodeBatch implements DecodeResult {
   deadLetters: DeadLetter[] = [];
   ignored = 0;
   skipped = 0;
+  skippedTimes: number[] = [];
 
-  /** Events plus dead letters so far: a file reader cuts batches by it. */
+  /** Records decoded, dead-lettered or skipped so far: a file reader cuts batches by it. */
   get size(): number {
-    return this.events.length + this.deadLetters.length;
+    return this.events.length + this.deadLetters.length + this.skipped;
+  }
+
+  /** A decoder's output: its event, or the event time of a record the prefilter skipped. */
+  add(decoded: SecurityEvent | number): void {
+    if (typeof decoded === 'number') this.skip(decoded);
+    else this.events.push(decoded);
+  }
+
+  skip(time: number): void {
+    this.skipped += 1;
+    this.skippedTimes.push(this.events.length, time);
   }
 
   reject(origin: Origin, reason: DeadLetterReason, detail: string, record: Uint8Array | string): void {
@@ -39,11 +57,13 @@ export class DecodeBatch implements DecodeResult {
       deadLetters: this.deadLetters,
       ignored: this.ignored,
       skipped: this.skipped,
+      skippedTimes: this.skippedTimes,
     };
     this.events = [];
     this.deadLetters = [];
     this.ignored = 0;
     this.skipped = 0;
+    this.skippedTimes = [];
     return result;
   }
 }

@@ -72,6 +72,7 @@ describe('VPC flow log lines', () => {
       deadLetters: [],
       ignored: 0,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 
@@ -157,6 +158,7 @@ describe('VPC flow log lines', () => {
       deadLetters: [],
       ignored: 1,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 

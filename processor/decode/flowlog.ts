@@ -8,8 +8,8 @@ const DIGITS = /^\d+$/;
 const WHITESPACE = /\s+/;
 
 /**
- * Decodes one VPC flow-log text line in the given format; `-` fields are null. Null when the
- * prefilter does not want its action; throws DecodeError('flow_line_invalid') for a line that does
+ * Decodes one VPC flow-log text line in the given format; `-` fields are null. Only its event time when
+ * the prefilter does not want its action; throws DecodeError('flow_line_invalid') for a line that does
  * not fit the format.
  *
  *   decodeFlowLine('2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1700000000 1700000060 ACCEPT OK',
@@ -19,7 +19,7 @@ export function decodeFlowLine(
   line: string,
   format: FlowFormat,
   context: DecodeContext,
-): SecurityEvent | null {
+): SecurityEvent | number {
   const tokens = line.trim().split(WHITESPACE);
   if (tokens.length !== format.columns.length) {
     throw new DecodeError(
@@ -57,7 +57,7 @@ export function decodeFlowLine(
     );
   }
   if (flow.start === null) throw new DecodeError('flow_line_invalid', 'start is missing');
-  if (context.wants && !context.wants('flowlog', action)) return null;
+  if (context.wants && !context.wants('flowlog', action)) return flow.start;
   // Object.fromEntries defines own properties: a `constructor` column cannot reach any prototype.
   return flowEvent({ identity: line.trim(), flow, action, account, region, raw: Object.fromEntries(raw) });
 }

@@ -5,7 +5,7 @@ import { isFlowHeader } from './flow-format.js';
 import { decodeFlowLine } from './flowlog.js';
 import { decodeValueInto } from './json-record.js';
 import type { DecodeContext } from './options.js';
-import { scanCloudTrailAction } from './prefilter.js';
+import { skippableTime } from './prefilter.js';
 
 /**
  * Decodes one record given as text into the batch: JSON (any shape; CloudTrail records the
@@ -30,10 +30,10 @@ export function decodeTextInto(
 }
 
 function decodeJsonText(text: string, origin: Origin, context: DecodeContext, batch: DecodeBatch): void {
-  if (context.scanCloudTrail && context.wants) {
-    const action = scanCloudTrailAction(text);
-    if (action !== null && !context.wants('cloudtrail', action)) {
-      batch.skipped += 1;
+  if (context.scanCloudTrail) {
+    const skippedAt = skippableTime(text, context);
+    if (skippedAt !== null) {
+      batch.skip(skippedAt);
       return;
     }
   }
@@ -55,9 +55,7 @@ function decodeFlowText(line: string, origin: Origin, context: DecodeContext, ba
       batch.ignored += 1;
       return;
     }
-    const event = decodeFlowLine(line, format, context);
-    if (event === null) batch.skipped += 1;
-    else batch.events.push(event);
+    batch.add(decodeFlowLine(line, format, context));
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
     batch.reject(origin, error.reason, error.detail, line);
