@@ -31,7 +31,7 @@ export async function* decodeFile(path: string, options?: DecodeOptions): AsyncG
  */
 export async function firstRecordTime(path: string, options?: DecodeOptions): Promise<number | null> {
   // Wanting nothing makes every record a skipped one: only its time is read.
-  const context = decodeContext({ ...options, wants: wantsNothing });
+  const context = decodeContext({ ...options, wants: wantsNothing, defer: false });
   for await (const batch of decodeFileBatches(path, context, 1)) {
     const time = batch.skippedTimes?.[1];
     if (time !== undefined) return time;

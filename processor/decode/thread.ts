@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { DecodeResult } from './batch.js';
 import { decodeFile, firstRecordTime } from './file.js';
 import type { DecodeOptions } from './options.js';
 import { RecordFilter } from './record-filter.js';
@@ -17,7 +18,7 @@ import {
 const port = parentPort;
 if (port === null) throw new Error('decode thread: not started as a worker thread');
 const setup = workerData as DecodeThreadSetup;
-const options: DecodeOptions = {};
+const options: DecodeOptions = { defer: true };
 if (setup.flowFormat !== undefined) options.flowFormat = setup.flowFormat;
 if (setup.maxRecordBytes !== undefined) options.maxRecordBytes = setup.maxRecordBytes;
 if (setup.routes !== null) {
@@ -44,17 +45,12 @@ async function decode(id: number, file: string): Promise<void> {
         });
       }
       credit.left -= 1;
-      const skippedTimes = Float64Array.from(batch.skippedTimes ?? []);
-      const message: BatchMessage = {
-        kind: 'batch',
-        id,
-        eventsJson: JSON.stringify(batch.events),
-        deadLetters: batch.deadLetters,
-        ignored: batch.ignored,
-        skipped: batch.skipped,
-        skippedTimes,
-      };
-      send(message, [skippedTimes.buffer as ArrayBuffer]);
+      const message = pack(id, batch);
+      send(message, [
+        message.skippedTimes.buffer as ArrayBuffer,
+        message.indexes.buffer as ArrayBuffer,
+        message.formatIds.buffer as ArrayBuffer,
+      ]);
     }
     send({ kind: 'end', id });
   } catch (error) {
@@ -62,6 +58,35 @@ async function decode(id: number, file: string): Promise<void> {
   } finally {
     credits.delete(id);
   }
+}
+
+/** A batch as arrays of strings and numbers; with `defer` a thread's batches hold no events. */
+function pack(id: number, batch: DecodeResult): BatchMessage {
+  if (batch.events.length > 0) throw new Error('decode thread: a deferring decode produced events');
+  const deferred = batch.deferred ?? { texts: [], origins: [], flowFormats: [] };
+  const formats: string[] = [];
+  const formatIds = new Int32Array(deferred.texts.length);
+  const indexes = new Int32Array(deferred.texts.length);
+  deferred.flowFormats.forEach((format, index) => {
+    let formatId = format === null ? -1 : formats.indexOf(format);
+    if (format !== null && formatId < 0) formatId = formats.push(format) - 1;
+    formatIds[index] = formatId;
+    indexes[index] = deferred.origins[index]?.index ?? -1;
+  });
+  return {
+    kind: 'batch',
+    id,
+    texts: deferred.texts,
+    offsets: deferred.origins.map((origin) => origin.offset),
+    indexes,
+    formatIds,
+    flowFormats: formats,
+    deadLetters: batch.deadLetters,
+    deadLetterPositions: Array.from(batch.deadLetterPositions ?? []),
+    ignored: batch.ignored,
+    skipped: batch.skipped,
+    skippedTimes: Float64Array.from(batch.skippedTimes ?? []),
+  };
 }
 
 async function firstTimes(request: number, files: readonly string[]): Promise<void> {

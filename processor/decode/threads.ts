@@ -1,9 +1,12 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SecurityEvent } from '../../schemas/types.js';
 import type { DecodeResult } from './batch.js';
+import type { Origin } from './dead-letter.js';
+import { type DecodeOptions, decodeContext } from './options.js';
+import { RecordFilter } from './record-filter.js';
 import type { BatchMessage, DecodeThreadSetup, FromDecodeThread, ToDecodeThread } from './thread-protocol.js';
+import { DeferredDecoder } from './undefer.js';
 
 /** Thrown for a file a decode thread could not read (an I/O error; bad content is dead-lettered instead). */
 export class DecodeThreadError extends Error {
@@ -46,8 +49,10 @@ export class DecodeThreads {
   >();
   private nextId = 0;
   private failure: Error | null = null;
+  private readonly deferred: DeferredDecoder;
 
   constructor(count: number, setup: DecodeThreadSetup) {
+    this.deferred = deferredDecoder(setup);
     this.threads = Array.from({ length: Math.max(1, count) }, () => this.start(setup));
   }
 
@@ -87,7 +92,7 @@ export class DecodeThreads {
         const message = stream.queue.shift();
         if (message) {
           this.post(stream.thread, { kind: 'credit', id: stream.id });
-          return { done: false, value: toResult(message) };
+          return { done: false, value: this.deferred.decode(unpack(file, message)) };
         }
         if (stream.error) throw stream.error;
         this.files.delete(file);
@@ -175,12 +180,35 @@ export class DecodeThreads {
   }
 }
 
-function toResult(message: BatchMessage): DecodeResult {
+/** The batch as the thread's decode produced it, its records' texts not parsed yet. */
+function unpack(file: string, message: BatchMessage): DecodeResult {
+  const origins = message.offsets.map((offset, index): Origin => {
+    const at = message.indexes[index] as number;
+    return at < 0 ? { input: file, offset } : { input: file, offset, index: at };
+  });
+  const flowFormats = Array.from(message.formatIds, (id) =>
+    id < 0 ? null : (message.flowFormats[id] as string),
+  );
   return {
-    events: JSON.parse(message.eventsJson) as SecurityEvent[],
+    events: [],
     deadLetters: message.deadLetters,
+    deadLetterPositions: message.deadLetterPositions,
     ignored: message.ignored,
     skipped: message.skipped,
     skippedTimes: message.skippedTimes,
+    deferred: { texts: message.texts, origins, flowFormats },
   };
+}
+
+/** How this thread parses what the threads deferred: the same prefilter and flow format. */
+function deferredDecoder(setup: DecodeThreadSetup): DeferredDecoder {
+  const options: DecodeOptions = {};
+  if (setup.flowFormat !== undefined) options.flowFormat = setup.flowFormat;
+  if (setup.maxRecordBytes !== undefined) options.maxRecordBytes = setup.maxRecordBytes;
+  if (setup.routes !== null) {
+    const filter = new RecordFilter(setup.routes);
+    options.wants = (source, action) => filter.wants(source, action);
+    options.needles = (source, action) => filter.needles(source, action);
+  }
+  return new DeferredDecoder(decodeContext(options));
 }
