@@ -57,9 +57,10 @@ const GUARDDUTY_PER_HOUR = 24;
 /**
  * Writes a deterministic corpus under `dir`, streaming (memory holds one 5-minute slot):
  *
- * - `s3/`: CloudTrail as it lands in S3, one `{"Records":[…]}` .json.gz per account, region and 5 minutes;
- *   flow logs per VPC and 5 minutes (.log.gz with the header line; version 2 or a custom version 5 format);
- *   GuardDuty findings as exported, one .jsonl.gz per hour.
+ * - `s3/`: CloudTrail as it lands in S3 (`s3/cloudtrail/AWSLogs/…`), one `{"Records":[…]}` .json.gz per
+ *   account, region and 5 minutes; flow logs per VPC and 5 minutes (.log.gz with the header line), one
+ *   bucket per format (`s3/flowlogs-v2/…`, `s3/flowlogs-v5/…`: version 2 and a custom version 5 format);
+ *   GuardDuty findings as exported (`s3/guardduty/`), one .jsonl.gz per hour.
  * - `big/`: the same records in one file per source (and flow format).
  * - `cwl/`: CloudWatch Logs subscription messages (what Kinesis carries), one per line, for CloudTrail and
  *   the version 2 flow logs, and GuardDuty findings as EventBridge events.
@@ -215,7 +216,7 @@ class CorpusFiles {
       const [account, region] = group.split('|') as [string, string];
       const name = `${account}_CloudTrail_${region}_${stamp(slotEnd)}_${random.alnum(16)}.json.gz`;
       this.file(
-        `s3/AWSLogs/${account}/CloudTrail/${region}/${datePath(slotEnd)}/${name}`,
+        `s3/cloudtrail/AWSLogs/${account}/CloudTrail/${region}/${datePath(slotEnd)}/${name}`,
         gzipSync(JSON.stringify({ Records: records })),
       );
       s3.cloudtrail += 1;
@@ -226,7 +227,7 @@ class CorpusFiles {
       const header = vpc.format === 'v2' ? V2_HEADER : V5_HEADER;
       const text = `${header}\n${vpcFlows.map(formatFlow).join('\n')}\n`;
       this.file(
-        `s3/AWSLogs/${account.id}/vpcflowlogs/${vpc.region}/${datePath(slotEnd)}/${name}`,
+        `s3/flowlogs-${vpc.format}/AWSLogs/${account.id}/vpcflowlogs/${vpc.region}/${datePath(slotEnd)}/${name}`,
         gzipSync(text),
       );
       s3.flowlog += 1;
@@ -240,7 +241,7 @@ class CorpusFiles {
   private flushGuardDuty(): void {
     if (this.guardDutyBuffer.length === 0) return;
     const text = this.guardDutyBuffer.map((finding) => `${JSON.stringify(finding)}\n`).join('');
-    this.file(`s3/GuardDuty/${this.guardDutyHour}00Z.jsonl.gz`, gzipSync(text));
+    this.file(`s3/guardduty/${this.guardDutyHour}00Z.jsonl.gz`, gzipSync(text));
     (this.counts.s3 as { guardduty: number }).guardduty += 1;
     this.guardDutyBuffer = [];
   }
