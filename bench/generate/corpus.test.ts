@@ -70,7 +70,10 @@ describe('benchmark corpus', () => {
     expect(records.guardduty).toBeGreaterThan(0);
     expect(files.s3?.cloudtrail).toBeGreaterThan(100);
     const big = gunzipSync(readFileSync(join(first.dir, 'big', 'cloudtrail.jsonl.gz'))).toString('utf8');
-    const trail = big.split('\n').filter(Boolean).map((line) => JSON.parse(line) as JsonObject);
+    const trail = big
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as JsonObject);
     expect(trail).toHaveLength(records.cloudtrail);
     // ~80% in the background; the attacks (writes) weigh more in a corpus this small.
     const readOnly = trail.filter((record) => record.readOnly === true).length / trail.length;

@@ -60,7 +60,10 @@ const CLOUDTRAIL_FIELDS = [
   ['sourceIPAddress', 'VARCHAR'],
   ['userIdentity', 'STRUCT(accountId VARCHAR, userName VARCHAR)'],
   ['requestParameters', 'STRUCT(instanceType VARCHAR)'],
-  ['responseElements', 'STRUCT(ConsoleLogin VARCHAR, instancesSet STRUCT(items STRUCT(instanceType VARCHAR)[]))'],
+  [
+    'responseElements',
+    'STRUCT(ConsoleLogin VARCHAR, instancesSet STRUCT(items STRUCT(instanceType VARCHAR)[]))',
+  ],
 ] as const;
 
 function quoted(text: string): string {
@@ -77,12 +80,25 @@ function cloudTrailTable(glob: string): string {
   return `(SELECT unnest(Records, recursive := false) AS r FROM read_json(${quoted(glob)}, format = 'auto', columns = {Records: ${quoted(struct)}}))`;
 }
 
-const INTEGER_FLOW_FIELDS = new Set(['version', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'tcp-flags', 'traffic-path']);
+const INTEGER_FLOW_FIELDS = new Set([
+  'version',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'tcp-flags',
+  'traffic-path',
+]);
 
 /** Flow records of both formats' files, each read with its columns declared (no sniffing). */
 function flowTable(globs: CorpusGlobs['flowlog']): string {
   const read = (glob: string, fields: readonly string[]) => {
-    const columns = fields.map((name) => `${quoted(name)}: ${quoted(INTEGER_FLOW_FIELDS.has(name) ? 'BIGINT' : 'VARCHAR')}`);
+    const columns = fields.map(
+      (name) => `${quoted(name)}: ${quoted(INTEGER_FLOW_FIELDS.has(name) ? 'BIGINT' : 'VARCHAR')}`,
+    );
     return `SELECT "account-id", srcaddr, srcport, dstport, start, action FROM read_csv(${quoted(glob)}, delim = ' ', header = true, nullstr = '-', auto_detect = false, columns = {${columns.join(', ')}})`;
   };
   return `(${read(globs.v2, V2_HEADER.split(' '))} UNION ALL ${read(globs.v5, V5_HEADER.split(' '))})`;
@@ -165,7 +181,10 @@ export async function runDuckDb(globs: CorpusGlobs): Promise<PeerAnswer[]> {
       const started = performance.now();
       const reader = await connection.runAndReadAll(queries[detection]);
       const seconds = (performance.now() - started) / 1000;
-      const keys = reader.getRowObjectsJS().map((row) => String(row.key)).sort();
+      const keys = reader
+        .getRowObjectsJS()
+        .map((row) => String(row.key))
+        .sort();
       answers.push({ detection, seconds, keys });
       connection.closeSync();
     }
