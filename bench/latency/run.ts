@@ -27,17 +27,20 @@ import type { LatencyTask, SeenFinding } from './worker.js';
  * whole seconds), a trigger for a detection that does not wait for the watermark (root usage, user created,
  * SSH open to the world, logging stopped, high-severity GuardDuty finding, SSH accepted from the internet).
  * A shardwatch Worker in a child process consumes it, by polling and then by enhanced fan-out, and reports
- * when its sink got each finding.
+ * when its sink got each finding; first a bare GetRecords loop reports when each trigger record came back
+ * from the emulator (the floor any consumer pays here).
  *
- *   node --import tsx bench/latency/run.ts [--seconds 120] [--rate 400] [--json latency.json]
+ *   node --import tsx bench/latency/run.ts [--seconds 120] [--rate 300] [--json latency.json]
  */
 const { values } = parseArgs({
   options: { seconds: { type: 'string' }, rate: { type: 'string' }, json: { type: 'string' } },
 });
 const seconds = Number(values.seconds ?? 120);
 /** Background Kinesis records per second (flow messages carry 25 flow records each). */
-const rate = Number(values.rate ?? 400);
+const rate = Number(values.rate ?? 300);
 const FLOWS_PER_MESSAGE = 25;
+/** The floor (a bare GetRecords loop: the emulator's own latency), then shardwatch polling and fan-out. */
+const CONSUMERS = ['GetRecords loop (floor)', 'shardwatch polling', 'shardwatch fan-out'] as const;
 const SHARDS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -51,7 +54,7 @@ const kinesis = await startKinesisLocal();
 const dynamodb = await startDynalite();
 const runs: LatencyRun[] = [];
 try {
-  for (const fanOut of [false, true]) runs.push(await run(fanOut));
+  for (const consumer of CONSUMERS) runs.push(await run(consumer));
 } finally {
   await kinesis.stop();
   await dynamodb.stop();
@@ -64,9 +67,11 @@ for (const result of runs) {
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 
-async function run(fanOut: boolean): Promise<LatencyRun> {
+async function run(consumer: (typeof CONSUMERS)[number]): Promise<LatencyRun> {
   const client = kinesis.client();
-  const streamName = `latency-${fanOut ? 'fan-out' : 'polling'}`;
+  const fanOut = consumer === 'shardwatch fan-out';
+  const floor = consumer === 'GetRecords loop (floor)';
+  const streamName = `latency-${CONSUMERS.indexOf(consumer)}`;
   await createStream(client, streamName, SHARDS);
   const task: LatencyTask = {
     kinesisEndpoint: kinesis.endpoint,
@@ -74,42 +79,44 @@ async function run(fanOut: boolean): Promise<LatencyRun> {
     streamName,
     fanOut,
   };
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      join(here, `worker${extname(fileURLToPath(import.meta.url))}`),
-      JSON.stringify(task),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const script = join(here, `${floor ? 'floor' : 'worker'}${extname(fileURLToPath(import.meta.url))}`);
+  const child = spawn(process.execPath, [...process.execArgv, script, JSON.stringify(task)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const seen = new Map<string, SeenFinding>();
+  const keyByPartition = new Map<string, string>();
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) {
-      const finding = JSON.parse(line) as SeenFinding;
-      if (!seen.has(finding.dedupKey)) seen.set(finding.dedupKey, finding);
+      const parsed = JSON.parse(line) as SeenFinding | { partitionKey: string; receivedAt: number };
+      // The floor reports trigger records by partition key, the workers findings by dedup key.
+      const key = 'partitionKey' in parsed ? keyByPartition.get(parsed.partitionKey) : parsed.dedupKey;
+      if (key !== undefined && !seen.has(key)) {
+        seen.set(key, { detection: '', dedupKey: key, time: 0, receivedAt: parsed.receivedAt });
+      }
     }
   });
-  // The worker takes its leases and reads the (empty) stream first.
+  // The consumer takes its leases and reads the (empty) stream first.
   await sleep(8000);
-  const triggers = await produce(client, streamName);
+  const triggers = await produce(client, streamName, keyByPartition);
   for (let waited = 0; waited < 20_000 && [...triggers.keys()].some((key) => !seen.has(key)); waited += 250) {
     await sleep(250);
   }
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   client.destroy();
-  return summarise(fanOut ? 'fan-out' : 'polling', triggers, seen);
+  return summarise(consumer, triggers, seen);
 }
 
 /** Puts the paced background and one trigger a second for `seconds`; returns the triggers by dedup key. */
-async function produce(client: KinesisClient, streamName: string): Promise<Map<string, Trigger>> {
+async function produce(
+  client: KinesisClient,
+  streamName: string,
+  keyByPartition: Map<string, string>,
+): Promise<Map<string, Trigger>> {
   const random = new SeededRandom(99);
   const org = seededOrg(99, { accounts: 24, principals: 2000 });
   const triggers = new Map<string, Trigger>();
@@ -127,14 +134,20 @@ async function produce(client: KinesisClient, streamName: string): Promise<Map<s
       if (entries.length > 0) await put(client, streamName, entries);
     }
   })();
+  // Each trigger waits for the next second to turn, so a slow put never delays the ones after it.
+  const puts: Promise<void>[] = [];
   const triggering = (async () => {
-    for (let second = Math.ceil(Date.now() / 1000) + 1; second * 1000 < end; second += 1) {
-      await sleep(Math.max(0, second * 1000 + 5 - Date.now()));
-      const trigger = triggerRecord(random, org, second * 1000, sequence++);
-      const putAt = Date.now();
-      await put(client, streamName, [trigger.entry]);
-      triggers.set(trigger.key, { detection: trigger.detection, eventTime: second * 1000, putAt });
+    for (;;) {
+      await sleep(Math.max(0, (Math.floor(Date.now() / 1000) + 1) * 1000 + 5 - Date.now()));
+      if (Date.now() >= end) break;
+      const time = Math.floor(Date.now() / 1000) * 1000;
+      const trigger = triggerRecord(random, org, time, sequence++);
+      trigger.entry.PartitionKey = `trigger:${sequence}`;
+      keyByPartition.set(trigger.entry.PartitionKey, trigger.key);
+      triggers.set(trigger.key, { detection: trigger.detection, eventTime: time, putAt: Date.now() });
+      puts.push(put(client, streamName, [trigger.entry]));
     }
+    await Promise.all(puts);
   })();
   await Promise.all([background, triggering]);
   return triggers;
