@@ -12,11 +12,15 @@ const RSS_SAMPLE_MS = 250;
  *
  *   const m = await measure({ kind: 'ceiling', files }); // m.seconds, m.peakRssMiB, m.rss
  */
-export async function measure(task: Task, options: { cpuProfileDir?: string } = {}): Promise<Measurement> {
+export async function measure(
+  task: Task,
+  options: { cpuProfileDir?: string; nodeOptions?: readonly string[] } = {},
+): Promise<Measurement> {
   const here = dirname(fileURLToPath(import.meta.url));
   const script = join(here, `child${extname(fileURLToPath(import.meta.url))}`);
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...profile, script, JSON.stringify(task)], {
+  const flags = [...process.execArgv, ...(options.nodeOptions ?? []), ...profile];
+  const child = spawn(process.execPath, [...flags, script, JSON.stringify(task)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const started = performance.now();

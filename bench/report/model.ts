@@ -53,7 +53,8 @@ export interface Agreement {
 export interface RssReport {
   events: number;
   variant: Variant;
-  measurement: Measurement;
+  /** The same replay with Node's default heap sizing, and with the old space capped as a 512 MB container would. */
+  runs: { nodeOptions: string[]; measurement: Measurement }[];
 }
 
 /** Event time → finding, in a paced live run through kinesis-local. */

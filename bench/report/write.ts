@@ -63,9 +63,9 @@ async function renderCharts(report: BenchReport, dir: string): Promise<Set<strin
     drawn.add('throughput');
   }
   const rss: Point[] = [];
-  if (report.rss) {
-    for (const [t, mib] of report.rss.measurement.rss)
-      rss.push({ series: `replay of ${report.rss.events} events`, x: t, y: mib });
+  for (const run of report.rss?.runs ?? []) {
+    const series = `replay of ${report.rss?.events} events${run.nodeOptions.length > 0 ? `, ${run.nodeOptions.join(' ')}` : ''}`;
+    for (const [t, mib] of run.measurement.rss) rss.push({ series, x: t, y: mib });
   }
   const largest = report.sizes.at(-1);
   if (largest) {
@@ -227,10 +227,11 @@ function goals(report: BenchReport): string[] {
       }
     }
   }
-  if (report.rss) {
-    const { peak, growth } = rssShape(report.rss.measurement);
+  for (const run of report.rss?.runs ?? []) {
+    const { peak, growth } = rssShape(run.measurement);
+    const options = run.nodeOptions.length > 0 ? `, ${run.nodeOptions.join(' ')}` : ', default heap sizing';
     lines.push(
-      `| RSS flat and under 512 MB over ${number(report.rss.events)} events | peak ${number(peak)} MiB; last quarter vs second quarter of the run ${growth >= 0 ? '+' : ''}${number(growth)} MiB | ${mark(peak < 512 && Math.abs(growth) < 64)} |`,
+      `| RSS flat and under 512 MB over ${number(report.rss?.events ?? 0)} events${options} | peak ${number(peak)} MiB; last quarter vs second quarter of the run ${growth >= 0 ? '+' : ''}${number(growth)} MiB | ${mark(peak < 512 && Math.abs(growth) < 64)} |`,
     );
   }
   if (report.latency) {
@@ -312,10 +313,10 @@ function groundTruthSection(report: BenchReport): string[] {
       );
     }
   }
-  if (report.rss?.measurement.score) {
-    const score = report.rss.measurement.score;
+  const large = report.rss?.runs[0]?.measurement.score;
+  if (report.rss && large) {
     lines.push(
-      `| ${number(report.rss.events)} | ${report.rss.variant} | ${score.labels} | ${score.found} | ${score.findings} | ${score.precision.toFixed(3)} | ${score.recall.toFixed(3)} | ${score.missed.length} | ${score.unexpected.length} |`,
+      `| ${number(report.rss.events)} | ${report.rss.variant} | ${large.labels} | ${large.found} | ${large.findings} | ${large.precision.toFixed(3)} | ${large.recall.toFixed(3)} | ${large.missed.map((label) => `${label.detection} ${label.key}`).join('; ') || '–'} | ${large.unexpected.map((finding) => `${finding.detection} ${finding.key}`).join('; ') || '–'} |`,
     );
   }
   return lines;
@@ -333,16 +334,16 @@ function rssShape(measurement: Measurement): { peak: number; growth: number } {
 
 function memorySection(report: BenchReport, link: (file: string) => string, charts: Set<string>): string[] {
   const lines = ['## Memory', ''];
-  if (report.rss) {
-    const { measurement, events } = report.rss;
+  for (const run of report.rss?.runs ?? []) {
+    const { measurement } = run;
     const { peak, growth } = rssShape(measurement);
-    const processed =
-      EVENT_SOURCES.reduce((sum, source) => sum + measurement.records[source], 0) +
-      (measurement.skipped ?? 0);
+    const processed = EVENT_SOURCES.reduce((sum, source) => sum + measurement.records[source], 0) + (measurement.skipped ?? 0);
+    const heap = run.nodeOptions.length > 0 ? `\`${run.nodeOptions.join(' ')}\`` : "Node's default heap sizing";
     lines.push(
-      `Replay of ${number(events)} events (${report.rss.variant}, ${report.defaultThreads} decode thread(s)): ${number(processed)} records in ` +
-        `${number(measurement.seconds)} s (${number(processed / measurement.seconds)} records/s), peak RSS ${number(peak)} MiB, RSS sampled every 250 ms ` +
-        `from /proc; mean RSS of the last quarter minus the second quarter: ${growth >= 0 ? '+' : ''}${number(growth)} MiB.`,
+      `Replay of ${number(report.rss?.events ?? 0)} events (${report.rss?.variant}, ${report.defaultThreads} decode thread(s), ${heap}): ` +
+        `${number(processed)} records in ${number(measurement.seconds)} s (${number(processed / measurement.seconds)} records/s), peak RSS ` +
+        `${number(peak)} MiB (sampled every 250 ms from /proc); mean RSS of the last quarter minus the second quarter: ` +
+        `${growth >= 0 ? '+' : ''}${number(growth)} MiB.`,
       '',
     );
   }

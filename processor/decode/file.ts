@@ -8,8 +8,12 @@ import { type Line, LineSplitter } from './line-splitter.js';
 import { type DecodeContext, type DecodeOptions, decodeContext, tryParseFlowFormat } from './options.js';
 import { decodeBytesInto } from './record.js';
 
-/** Records per yielded batch (events, dead letters and skipped records). */
-export const FILE_BATCH_SIZE = 1000;
+/**
+ * Records per yielded batch (events, dead letters and skipped records). Every open file of a replay holds one
+ * decoded batch, and S3 delivery opens a file per account, region (or VPC) and 5 minutes at once: small batches
+ * keep that memory small.
+ */
+export const FILE_BATCH_SIZE = 256;
 
 /**
  * Streams a file of records in batches of about FILE_BATCH_SIZE: .json (one object, an array or a

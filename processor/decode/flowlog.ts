@@ -1,3 +1,4 @@
+import { stableId } from '../../detections/finding.js';
 import type { JsonObject, SecurityEvent } from '../../schemas/types.js';
 import { DecodeError } from './dead-letter.js';
 import { emptyFlowRecord, flowAction, flowEvent } from './flow-event.js';
@@ -20,6 +21,7 @@ export function decodeFlowLine(
   line: string,
   format: FlowFormat,
   context: DecodeContext,
+  id?: string,
 ): SecurityEvent | number {
   // AWS separates fields by one space: split on it, unless the line is spaced otherwise.
   const regular = !IRREGULAR_SPACING.test(line);
@@ -61,7 +63,21 @@ export function decodeFlowLine(
   }
   if (flow.start === null) throw new DecodeError('flow_line_invalid', 'start is missing');
   if (context.wants && !context.wants('flowlog', action)) return flow.start;
-  return flowEvent({ identity: regular ? line : line.trim(), flow, action, account, region, raw });
+  const identity = regular ? line : line.trim();
+  return flowEvent(
+    id === undefined
+      ? { identity, flow, action, account, region, raw }
+      : { identity, id, flow, action, account, region, raw },
+  );
+}
+
+/**
+ * The id decodeFlowLine gives the line's event: a decode thread computes it, so the pipeline thread does not hash.
+ *
+ *   flowLineId('2 123456789010 eni-1 …') === decodeFlowLine('2 123456789010 eni-1 …', format, context).id
+ */
+export function flowLineId(line: string): string {
+  return stableId('flow', IRREGULAR_SPACING.test(line) ? line.trim() : line);
 }
 
 /** A non-negative decimal integer that a number holds exactly. */

@@ -31,6 +31,8 @@ export interface BatchMessage {
   /** Per text: its flow format in `flowFormats`, or -1 for JSON. */
   formatIds: Int32Array;
   flowFormats: string[];
+  /** Per text: the event id of a flow line (computed here, see flowLineId), '' for JSON. */
+  flowIds: string[];
   deadLetters: DeadLetter[];
   deadLetterPositions: number[];
   ignored: number;

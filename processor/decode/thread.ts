@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DecodeResult } from './batch.js';
+import type { Origin } from './dead-letter.js';
 import { decodeFile, firstRecordTime } from './file.js';
+import { flowLineId } from './flowlog.js';
 import type { DecodeOptions } from './options.js';
 import { RecordFilter } from './record-filter.js';
 import {
@@ -64,23 +66,31 @@ async function decode(id: number, file: string): Promise<void> {
 function pack(id: number, batch: DecodeResult): BatchMessage {
   if (batch.events.length > 0) throw new Error('decode thread: a deferring decode produced events');
   const deferred = batch.deferred ?? { texts: [], origins: [], flowFormats: [] };
+  const count = deferred.texts.length;
   const formats: string[] = [];
-  const formatIds = new Int32Array(deferred.texts.length);
-  const indexes = new Int32Array(deferred.texts.length);
-  deferred.flowFormats.forEach((format, index) => {
+  const formatIds = new Int32Array(count);
+  const indexes = new Int32Array(count);
+  const offsets: string[] = new Array(count);
+  const flowIds: string[] = new Array(count);
+  for (let entry = 0; entry < count; entry += 1) {
+    const format = deferred.flowFormats[entry] ?? null;
     let formatId = format === null ? -1 : formats.indexOf(format);
     if (format !== null && formatId < 0) formatId = formats.push(format) - 1;
-    formatIds[index] = formatId;
-    indexes[index] = deferred.origins[index]?.index ?? -1;
-  });
+    formatIds[entry] = formatId;
+    const origin = deferred.origins[entry] as Origin;
+    indexes[entry] = origin.index ?? -1;
+    offsets[entry] = origin.offset;
+    flowIds[entry] = format === null ? '' : flowLineId(deferred.texts[entry] as string);
+  }
   return {
     kind: 'batch',
     id,
     texts: deferred.texts,
-    offsets: deferred.origins.map((origin) => origin.offset),
+    offsets,
     indexes,
     formatIds,
     flowFormats: formats,
+    flowIds,
     deadLetters: batch.deadLetters,
     deadLetterPositions: Array.from(batch.deadLetterPositions ?? []),
     ignored: batch.ignored,

@@ -2,7 +2,6 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodeResult } from './batch.js';
-import type { Origin } from './dead-letter.js';
 import { type DecodeOptions, decodeContext } from './options.js';
 import { RecordFilter } from './record-filter.js';
 import type { BatchMessage, DecodeThreadSetup, FromDecodeThread, ToDecodeThread } from './thread-protocol.js';
@@ -92,7 +91,7 @@ export class DecodeThreads {
         const message = stream.queue.shift();
         if (message) {
           this.post(stream.thread, { kind: 'credit', id: stream.id });
-          return { done: false, value: this.deferred.decode(unpack(file, message)) };
+          return { done: false, value: this.deferred.decode(message, file) };
         }
         if (stream.error) throw stream.error;
         this.files.delete(file);
@@ -178,26 +177,6 @@ export class DecodeThreads {
   private post(thread: DecodeThread, message: ToDecodeThread): void {
     thread.worker.postMessage(message);
   }
-}
-
-/** The batch as the thread's decode produced it, its records' texts not parsed yet. */
-function unpack(file: string, message: BatchMessage): DecodeResult {
-  const origins = message.offsets.map((offset, index): Origin => {
-    const at = message.indexes[index] as number;
-    return at < 0 ? { input: file, offset } : { input: file, offset, index: at };
-  });
-  const flowFormats = Array.from(message.formatIds, (id) =>
-    id < 0 ? null : (message.flowFormats[id] as string),
-  );
-  return {
-    events: [],
-    deadLetters: message.deadLetters,
-    deadLetterPositions: message.deadLetterPositions,
-    ignored: message.ignored,
-    skipped: message.skipped,
-    skippedTimes: message.skippedTimes,
-    deferred: { texts: message.texts, origins, flowFormats },
-  };
 }
 
 /** How this thread parses what the threads deferred: the same prefilter and flow format. */

@@ -1,62 +1,79 @@
 import { DecodeBatch, type DecodeResult } from './batch.js';
-import type { DeadLetter, Origin } from './dead-letter.js';
-import { parseFlowFormat } from './flow-format.js';
+import { type DeadLetter, DecodeError, type Origin } from './dead-letter.js';
+import { type FlowFormat, parseFlowFormat } from './flow-format.js';
+import { decodeFlowLine } from './flowlog.js';
 import type { DecodeContext } from './options.js';
 import { decodeTextInto } from './text.js';
+import type { BatchMessage } from './thread-protocol.js';
 
 /**
  * Parses the records a decode thread deferred (DecodeOptions.defer), in order, into events: what decoding
- * the file on this thread would have given, with skipped records and dead letters in the same places.
+ * the file on this thread would have given, with skipped records and dead letters in the same places. Works
+ * on the message as it arrives (arrays of texts and numbers): an origin is made only for a dead letter.
  *
  *   const deferred = new DeferredDecoder(decodeContext({ wants, needles }));
- *   const result = deferred.decode(fromThread);
+ *   const result = deferred.decode(message, 'trail.json.gz');
  */
 export class DeferredDecoder {
   private readonly parsing: DecodeContext;
-  /** One context per flow format met, so a flow line costs no context of its own. */
-  private readonly byFlowFormat = new Map<string, DecodeContext>();
+  private readonly flowFormats = new Map<string, FlowFormat>();
 
   constructor(context: DecodeContext) {
     // The thread scanned every deferred text already: none is skippable unparsed.
     this.parsing = { ...context, scanCloudTrail: false, defer: false };
   }
 
-  decode(result: DecodeResult): DecodeResult {
-    const deferred = result.deferred;
-    if (deferred === undefined) return result;
+  decode(message: BatchMessage, input: string): DecodeResult {
     const batch = new DecodeBatch();
-    const skips = result.skippedTimes ?? [];
-    const letters = result.deadLetters;
-    const letterPositions = result.deadLetterPositions ?? [];
+    const { texts, offsets, indexes, formatIds, flowIds, skippedTimes: skips, deadLetters } = message;
+    const formats = message.flowFormats.map((text) => this.flowFormat(text));
+    const origin = (entry: number): Origin => {
+      const index = indexes[entry] as number;
+      const offset = offsets[entry] as string;
+      return index < 0 ? { input, offset } : { input, offset, index };
+    };
     let skip = 0;
     let letter = 0;
     const catchUp = (position: number): void => {
       for (; skip < skips.length && (skips[skip] as number) <= position; skip += 2) {
         batch.skip(skips[skip + 1] as number);
       }
-      for (; letter < letters.length && (letterPositions[letter] ?? 0) <= position; letter += 1) {
-        batch.deadLetters.push(letters[letter] as DeadLetter);
+      for (
+        ;
+        letter < deadLetters.length && (message.deadLetterPositions[letter] ?? 0) <= position;
+        letter += 1
+      ) {
+        batch.deadLetters.push(deadLetters[letter] as DeadLetter);
       }
     };
-    for (let index = 0; index < deferred.texts.length; index += 1) {
-      catchUp(index);
-      const format = deferred.flowFormats[index] ?? null;
-      const context = format === null ? this.parsing : this.flowContext(format);
-      decodeTextInto(deferred.texts[index] as string, deferred.origins[index] as Origin, context, batch);
+    for (let entry = 0; entry < texts.length; entry += 1) {
+      catchUp(entry);
+      const text = texts[entry] as string;
+      const formatId = formatIds[entry] as number;
+      if (formatId < 0) {
+        decodeTextInto(text, origin(entry), this.parsing, batch);
+        continue;
+      }
+      try {
+        batch.add(decodeFlowLine(text, formats[formatId] as FlowFormat, this.parsing, flowIds[entry]));
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        batch.reject(origin(entry), error.reason, error.detail, text);
+      }
     }
     catchUp(Number.POSITIVE_INFINITY);
     const decoded = batch.take();
-    decoded.ignored += result.ignored;
+    decoded.ignored += message.ignored;
     return decoded;
   }
 
-  private flowContext(format: string): DecodeContext {
-    let context = this.byFlowFormat.get(format);
-    if (context === undefined) {
+  private flowFormat(text: string): FlowFormat {
+    let format = this.flowFormats.get(text);
+    if (format === undefined) {
       // The thread parsed this format already: it is valid.
-      context = { ...this.parsing, flowFormat: parseFlowFormat(format) };
-      this.byFlowFormat.set(format, context);
+      format = parseFlowFormat(text);
+      this.flowFormats.set(text, format);
     }
-    return context;
+    return format;
   }
 }
