@@ -92,7 +92,9 @@ if (rssEvents > 0) {
   const corpus = ensureCorpus(rssEvents);
   report.rss = { events: rssEvents, variant: 's3', runs: [] };
   for (const nodeOptions of RSS_NODE_OPTIONS) {
-    log(`RSS: replay of ${rssEvents} events (s3, ${DEFAULT_DECODE_THREADS} decode thread) ${nodeOptions.join(' ')}`);
+    log(
+      `RSS: replay of ${rssEvents} events (s3, ${DEFAULT_DECODE_THREADS} decode thread) ${nodeOptions.join(' ')}`,
+    );
     const measurement = await measure(
       {
         kind: 'replay',

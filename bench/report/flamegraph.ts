@@ -69,9 +69,9 @@ export function summariseProfile(path: string, title: string): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfById = new Map<number, number>();
-  profile.samples.forEach((id, index) =>
-    selfById.set(id, (selfById.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
-  );
+  profile.samples.forEach((id, index) => {
+    selfById.set(id, (selfById.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
   const build = (id: number): Frame => {
     const node = byId.get(id) as CpuProfile['nodes'][number];
     const { functionName, url, lineNumber } = node.callFrame;
@@ -131,7 +131,7 @@ function flameSvg(root: Frame, title: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="DejaVu Sans, sans-serif" font-size="10">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="6" y="16" font-size="13">${escape(title)} — width = CPU time; colour = area (decode, pipeline, operators, detections, state, gc, node)</text>`,
+    `<text x="6" y="16" font-size="13">${escapeXml(title)} — width = CPU time; colour = area (decode, pipeline, operators, detections, state, gc, node)</text>`,
     `<g transform="translate(0, ${height}) scale(1, -1)">`,
     body,
     '</g>',
@@ -146,9 +146,9 @@ function rect(frame: Frame, x: number, level: number, width: number): string {
   const label = width > 40 ? truncate(frame.name, Math.floor(width / 6)) : '';
   const tooltip = `${frame.name}: ${frame.total.toFixed(0)} ms (self ${frame.self.toFixed(0)} ms)`;
   return (
-    `<g><title>${escape(tooltip)}</title><rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${ROW - 1}" fill="${colour}"/>` +
+    `<g><title>${escapeXml(tooltip)}</title><rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${ROW - 1}" fill="${colour}"/>` +
     (label
-      ? `<text transform="translate(${(x + 2).toFixed(1)}, ${y + 4}) scale(1, -1)">${escape(label)}</text>`
+      ? `<text transform="translate(${(x + 2).toFixed(1)}, ${y + 4}) scale(1, -1)">${escapeXml(label)}</text>`
       : '') +
     '</g>'
   );
@@ -158,7 +158,7 @@ function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, Math.max(0, length - 1))}…`;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

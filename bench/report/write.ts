@@ -337,8 +337,11 @@ function memorySection(report: BenchReport, link: (file: string) => string, char
   for (const run of report.rss?.runs ?? []) {
     const { measurement } = run;
     const { peak, growth } = rssShape(measurement);
-    const processed = EVENT_SOURCES.reduce((sum, source) => sum + measurement.records[source], 0) + (measurement.skipped ?? 0);
-    const heap = run.nodeOptions.length > 0 ? `\`${run.nodeOptions.join(' ')}\`` : "Node's default heap sizing";
+    const processed =
+      EVENT_SOURCES.reduce((sum, source) => sum + measurement.records[source], 0) +
+      (measurement.skipped ?? 0);
+    const heap =
+      run.nodeOptions.length > 0 ? `\`${run.nodeOptions.join(' ')}\`` : "Node's default heap sizing";
     lines.push(
       `Replay of ${number(report.rss?.events ?? 0)} events (${report.rss?.variant}, ${report.defaultThreads} decode thread(s), ${heap}): ` +
         `${number(processed)} records in ${number(measurement.seconds)} s (${number(processed / measurement.seconds)} records/s), peak RSS ` +
