@@ -30,14 +30,14 @@ import type { LatencyTask, SeenFinding } from './worker.js';
  * when its sink got each finding; first a bare GetRecords loop reports when each trigger record came back
  * from the emulator (the floor any consumer pays here).
  *
- *   node --import tsx bench/latency/run.ts [--seconds 120] [--rate 300] [--json latency.json]
+ *   node --import tsx bench/latency/run.ts [--seconds 120] [--rate 150] [--json latency.json]
  */
 const { values } = parseArgs({
   options: { seconds: { type: 'string' }, rate: { type: 'string' }, json: { type: 'string' } },
 });
 const seconds = Number(values.seconds ?? 120);
 /** Background Kinesis records per second (flow messages carry 25 flow records each). */
-const rate = Number(values.rate ?? 300);
+const rate = Number(values.rate ?? 150);
 const FLOWS_PER_MESSAGE = 25;
 /** The floor (a bare GetRecords loop: the emulator's own latency), then shardwatch polling and fan-out. */
 const CONSUMERS = ['GetRecords loop (floor)', 'shardwatch polling', 'shardwatch fan-out'] as const;
