@@ -142,7 +142,7 @@ function reportMarkdown(report: BenchReport, link: (file: string) => string, cha
       `work (1-minute load average ${report.load.start.toFixed(1)} at the start, ${report.load.end.toFixed(1)} at the end): compare the ratios, ` +
       'which were measured in the same run, not the absolute rates. Every measurement ran in a process of its own.',
     '',
-    'Reproduce (see bench/README in the repository for the options):',
+    'Reproduce (options in bench/README.md):',
     '',
     '```sh',
     `npm run build && npx shardwatch bench --report <dir> --sizes ${report.sizes.map((size) => size.events).join(',')}` +
