@@ -135,7 +135,8 @@ export class JsonSplitter {
       const quote = text.indexOf('"', at);
       const limit = quote < 0 ? text.length : quote;
       let backslashes = 0;
-      while (limit - backslashes - 1 >= at && text.charCodeAt(limit - backslashes - 1) === BACKSLASH) backslashes += 1;
+      while (limit - backslashes - 1 >= at && text.charCodeAt(limit - backslashes - 1) === BACKSLASH)
+        backslashes += 1;
       if (quote < 0) {
         this.escaped = backslashes % 2 === 1;
         return -1;

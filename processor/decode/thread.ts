@@ -51,6 +51,8 @@ async function decode(id: number, file: string): Promise<void> {
       send(message, [
         message.skippedTimes.buffer as ArrayBuffer,
         message.indexes.buffer as ArrayBuffer,
+        message.offsets.buffer as ArrayBuffer,
+        message.lengths.buffer as ArrayBuffer,
         message.formatIds.buffer as ArrayBuffer,
       ]);
     }
@@ -70,22 +72,26 @@ function pack(id: number, batch: DecodeResult): BatchMessage {
   const formats: string[] = [];
   const formatIds = new Int32Array(count);
   const indexes = new Int32Array(count);
-  const offsets: string[] = new Array(count);
-  const flowIds: string[] = new Array(count);
+  const offsets = new Float64Array(count);
+  const lengths = new Int32Array(count);
+  let flowIds = '';
   for (let entry = 0; entry < count; entry += 1) {
+    const text = deferred.texts[entry] as string;
     const format = deferred.flowFormats[entry] ?? null;
     let formatId = format === null ? -1 : formats.indexOf(format);
     if (format !== null && formatId < 0) formatId = formats.push(format) - 1;
     formatIds[entry] = formatId;
     const origin = deferred.origins[entry] as Origin;
     indexes[entry] = origin.index ?? -1;
-    offsets[entry] = origin.offset;
-    flowIds[entry] = format === null ? '' : flowLineId(deferred.texts[entry] as string);
+    offsets[entry] = Number(origin.offset);
+    lengths[entry] = text.length;
+    if (format !== null) flowIds += flowLineId(text);
   }
   return {
     kind: 'batch',
     id,
-    texts: deferred.texts,
+    texts: deferred.texts.join(''),
+    lengths,
     offsets,
     indexes,
     formatIds,
@@ -115,7 +121,7 @@ port.on('message', (message: ToDecodeThread) => {
   else {
     const credit = credits.get(message.id);
     if (!credit) return;
-    credit.left += 1;
+    credit.left += message.count;
     credit.wake?.();
     credit.wake = null;
   }

@@ -5,6 +5,7 @@ import type { DecodeResult } from './batch.js';
 import { type DecodeOptions, decodeContext } from './options.js';
 import { RecordFilter } from './record-filter.js';
 import type { BatchMessage, DecodeThreadSetup, FromDecodeThread, ToDecodeThread } from './thread-protocol.js';
+import { CREDIT_EVERY } from './thread-protocol.js';
 import { DeferredDecoder } from './undefer.js';
 
 /** Thrown for a file a decode thread could not read (an I/O error; bad content is dead-lettered instead). */
@@ -17,6 +18,8 @@ interface FileStream {
   id: number;
   thread: DecodeThread;
   queue: BatchMessage[];
+  /** Batches taken since credit was last given back. */
+  uncredited: number;
   done: boolean;
   error: Error | null;
   wake: (() => void) | null;
@@ -90,7 +93,11 @@ export class DecodeThreads {
         }
         const message = stream.queue.shift();
         if (message) {
-          this.post(stream.thread, { kind: 'credit', id: stream.id });
+          stream.uncredited += 1;
+          if (stream.uncredited === CREDIT_EVERY) {
+            this.post(stream.thread, { kind: 'credit', id: stream.id, count: stream.uncredited });
+            stream.uncredited = 0;
+          }
           return { done: false, value: this.deferred.decode(message, file) };
         }
         if (stream.error) throw stream.error;
@@ -110,7 +117,15 @@ export class DecodeThreads {
     const thread = this.threads.reduce((least, candidate) =>
       candidate.active < least.active ? candidate : least,
     );
-    stream = { id: this.nextId++, thread, queue: [], done: false, error: this.failure, wake: null };
+    stream = {
+      id: this.nextId++,
+      thread,
+      queue: [],
+      uncredited: 0,
+      done: false,
+      error: this.failure,
+      wake: null,
+    };
     this.files.set(file, stream);
     this.byId.set(stream.id, stream);
     thread.active += 1;

@@ -4,7 +4,7 @@ import { type FlowFormat, parseFlowFormat } from './flow-format.js';
 import { decodeFlowLine } from './flowlog.js';
 import type { DecodeContext } from './options.js';
 import { decodeTextInto } from './text.js';
-import type { BatchMessage } from './thread-protocol.js';
+import { type BatchMessage, FLOW_ID_LENGTH } from './thread-protocol.js';
 
 /**
  * Parses the records a decode thread deferred (DecodeOptions.defer), in order, into events: what decoding
@@ -25,11 +25,20 @@ export class DeferredDecoder {
 
   decode(message: BatchMessage, input: string): DecodeResult {
     const batch = new DecodeBatch();
-    const { texts, offsets, indexes, formatIds, flowIds, skippedTimes: skips, deadLetters } = message;
+    const {
+      texts,
+      lengths,
+      offsets,
+      indexes,
+      formatIds,
+      flowIds,
+      skippedTimes: skips,
+      deadLetters,
+    } = message;
     const formats = message.flowFormats.map((text) => this.flowFormat(text));
     const origin = (entry: number): Origin => {
       const index = indexes[entry] as number;
-      const offset = offsets[entry] as string;
+      const offset = String(offsets[entry]);
       return index < 0 ? { input, offset } : { input, offset, index };
     };
     let skip = 0;
@@ -46,16 +55,21 @@ export class DeferredDecoder {
         batch.deadLetters.push(deadLetters[letter] as DeadLetter);
       }
     };
-    for (let entry = 0; entry < texts.length; entry += 1) {
+    let from = 0;
+    let flowId = 0;
+    for (let entry = 0; entry < lengths.length; entry += 1) {
       catchUp(entry);
-      const text = texts[entry] as string;
+      const text = texts.slice(from, from + (lengths[entry] as number));
+      from += lengths[entry] as number;
       const formatId = formatIds[entry] as number;
       if (formatId < 0) {
         decodeTextInto(text, origin(entry), this.parsing, batch);
         continue;
       }
       try {
-        batch.add(decodeFlowLine(text, formats[formatId] as FlowFormat, this.parsing, flowIds[entry]));
+        const id = flowIds.slice(flowId, flowId + FLOW_ID_LENGTH);
+        flowId += FLOW_ID_LENGTH;
+        batch.add(decodeFlowLine(text, formats[formatId] as FlowFormat, this.parsing, id));
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
         batch.reject(origin(entry), error.reason, error.detail, text);

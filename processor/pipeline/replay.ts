@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Detection, DetectionParams } from '../../detections/api.js';
 import { EventTimeQueue } from '../../detections/operators/event-time-queue.js';
@@ -36,8 +37,11 @@ export interface ReplayOptions {
   onProgress?: (progress: ReplayProgress) => Promise<void> | void;
 }
 
-/** Decode threads by default: one, beside the pipeline's thread (the pipeline is the busier one once most records are skipped unparsed). */
-export const DEFAULT_DECODE_THREADS = 1;
+/**
+ * Decode threads by default: one per core up to four. The pipeline thread is the busier one once most records
+ * are skipped unparsed, but S3 delivers many small files, which threads read, gunzip and prefilter in parallel.
+ */
+export const DEFAULT_DECODE_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
 /** Where an event stands in a replay: its file and its ordinal among the file's decoded events (from 0). */
 export interface ReplayPosition {
