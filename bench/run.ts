@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +67,9 @@ const root = resolve(here, '..', '..');
 const reportDir = resolve(values.report);
 const dataDir = resolve(values.data ?? join(root, 'bench', 'data'));
 const sizes = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
-const threads = (values.threads ?? `0,${DEFAULT_DECODE_THREADS},2`).split(',').map(Number);
+const threads = values.threads
+  ? values.threads.split(',').map(Number)
+  : [...new Set([0, 1, DEFAULT_DECODE_THREADS])];
 const variants = (values.variants ?? 's3,big').split(',') as Variant[];
 const rssEvents = Number(values['rss-events'] ?? 0);
 const latencySeconds = Number(values['latency-seconds'] ?? 0);
@@ -203,6 +214,7 @@ async function profileReplay(size: SizeReport): Promise<ProfileReport> {
   const variant: Variant = variants.includes('s3') ? 's3' : 'big';
   const dirs = [join(resolve(root, size.corpus), variant)];
   const dir = join(profileDir, 'replay');
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   log(`profile: replay of ${size.events} events (${variant}) on one thread`);
   await measure({ kind: 'replay', dirs, decodeThreads: 0, prefilter: true }, { cpuProfileDir: dir });
@@ -213,12 +225,15 @@ async function profileReplay(size: SizeReport): Promise<ProfileReport> {
   );
 }
 
-/** The newest .cpuprofile in dir, renamed `<name>.cpuprofile`, summarised with its flame graph. */
+/**
+ * The largest .cpuprofile in dir (the main thread's: a process run through tsx also profiles its loader
+ * thread), renamed `<name>.cpuprofile`, summarised with its flame graph.
+ */
 function profileReport(dir: string, name: string, title: string): ProfileReport {
   const newest = readdirSync(dir)
     .filter((file) => file.endsWith('.cpuprofile') && file.startsWith('CPU'))
-    .sort()
-    .at(-1);
+    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)
+    .at(0);
   if (!newest) throw new Error(`no CPU profile in ${dir}`);
   const cpuprofile = join(profileDir, `${name}.cpuprofile`);
   renameSync(join(dir, newest), cpuprofile);
@@ -260,6 +275,7 @@ function latencyRun(seconds: number): LatencyReport {
 function consumerRun(records: number): { rows: ConsumerRow[]; profile?: ProfileReport } {
   const out = join(reportDir, 'consumer.json');
   const dir = join(profileDir, 'consumer');
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   log(`consumer comparison: ${records} records on kinesis-local`);
   const child = spawnSync(
