@@ -24,8 +24,7 @@ program
   .option('--quiet', 'no per-finding lines or progress, summary only')
   .option(
     '--threads <n>',
-    'threads that read, gunzip and prefilter files beside the pipeline thread (0: all on one thread)',
-    String(DEFAULT_DECODE_THREADS),
+    `threads that read, gunzip and prefilter files beside the pipeline thread (0: all on one thread; default ${DEFAULT_DECODE_THREADS} for inputs over 8 MiB, else 0)`,
   )
   .action(async (paths: string[], options) => {
     process.exitCode = await replayCommand(paths, options);

@@ -1,12 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../../schemas/types.js';
 import type { DeadLetter } from '../decode/index.js';
-import {
-  DEFAULT_DECODE_THREADS,
-  listInputFiles,
-  type ReplaySummary,
-  replayFiles,
-} from '../pipeline/replay.js';
+import { listInputFiles, type ReplaySummary, replayFiles } from '../pipeline/replay.js';
 import { DeadLetterFile } from '../sinks/dead-letter-file.js';
 import { Delivery, type SinkMetrics } from '../sinks/delivery.js';
 import { SinkSetupError, sinksFromConfig } from '../sinks/from-config.js';
@@ -22,7 +17,7 @@ export interface ReplayCommandOptions {
   deadLetters?: string;
   config?: string;
   quiet?: boolean;
-  /** Decode threads (`--threads`); default DEFAULT_DECODE_THREADS. */
+  /** Decode threads (`--threads`); default: replayFiles decides by the input's size. */
   threads?: string;
 }
 
@@ -34,8 +29,11 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
   let config: ReturnType<typeof loadConfig>;
   let files: string[];
   let sinks: FindingSink[];
-  const decodeThreads = Number(options.threads ?? DEFAULT_DECODE_THREADS);
-  if (!Number.isInteger(decodeThreads) || decodeThreads < 0 || decodeThreads > 64) {
+  const decodeThreads = options.threads === undefined ? undefined : Number(options.threads);
+  if (
+    decodeThreads !== undefined &&
+    (!Number.isInteger(decodeThreads) || decodeThreads < 0 || decodeThreads > 64)
+  ) {
     process.stderr.write(`shardwatch: --threads must be an integer from 0 to 64, got ${options.threads}\n`);
     return 2;
   }
@@ -66,7 +64,7 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
       state: config.state,
       allowRules: config.allowList,
       flowFormat: config.flowFormat,
-      decodeThreads,
+      ...(decodeThreads === undefined ? {} : { decodeThreads }),
       onFinding: (finding) => {
         delivery.submit(finding, () => {});
         if (options.out && !options.quiet) progress.line(describeFinding(finding));

@@ -24,7 +24,8 @@ export interface ReplayOptions {
   prefilter?: boolean;
   /**
    * Threads that read, gunzip, prefilter and decode files while this thread runs the event-time pipeline;
-   * 0 decodes here. Findings are the same for any count. Default: DEFAULT_DECODE_THREADS.
+   * 0 decodes here. Findings are the same for any count. Default: DEFAULT_DECODE_THREADS when the files hold
+   * more than THREADED_BYTES, else 0 (starting threads costs more than a small input saves).
    */
   decodeThreads?: number;
   /**
@@ -42,6 +43,8 @@ export interface ReplayOptions {
  * are skipped unparsed, but S3 delivers many small files, which threads read, gunzip and prefilter in parallel.
  */
 export const DEFAULT_DECODE_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+/** Bytes of input (as stored) from which a replay decodes on threads by default. */
+export const THREADED_BYTES = 8 * 1_048_576;
 
 /** Where an event stands in a replay: its file and its ordinal among the file's decoded events (from 0). */
 export interface ReplayPosition {
@@ -181,7 +184,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   const pipeline = new Pipeline(pipelineOptions);
   const decodeOptions: DecodeOptions = {};
   if (options.flowFormat) decodeOptions.flowFormat = options.flowFormat;
-  const threads = options.decodeThreads ?? DEFAULT_DECODE_THREADS;
+  const threads = options.decodeThreads ?? (await defaultDecodeThreads(files));
   const source: BatchSource =
     threads > 0
       ? new DecodeThreads(threads, {
@@ -279,6 +282,16 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   await options.onProgress?.({ file: '', filesDone, filesTotal: files.length, events });
   summary.state = { entries: state.size, bytes: state.calculatedBytes };
   return summary;
+}
+
+/** DEFAULT_DECODE_THREADS for an input over THREADED_BYTES, else 0. */
+async function defaultDecodeThreads(files: readonly string[]): Promise<number> {
+  let bytes = 0;
+  for (const file of files) {
+    bytes += (await stat(file)).size;
+    if (bytes > THREADED_BYTES) return DEFAULT_DECODE_THREADS;
+  }
+  return 0;
 }
 
 /** Decode options with the pipeline's prefilter. */
