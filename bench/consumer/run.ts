@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startDynalite } from '../../test/dynamodb/local.js';
 import { createStream, startKinesisLocal } from '../../test/kinesis/local.js';
 import type { DrainResult, DrainTask } from './drain.js';
@@ -13,10 +15,16 @@ import { putCloudTrail } from './put-records.js';
  * each in its own process so CPU and peak RSS are its own. kinesis-local serves only ~2 k records/s here,
  * so CPU per record is the comparable number, wall time mostly measures the emulator.
  *
- *   node --import tsx bench/consumer/run.ts [records=20000]
+ *   node --import tsx bench/consumer/run.ts [records=20000] [--json rows.json] [--profile-dir dir]
+ *
+ * `--json` also writes the rows as JSON; `--profile-dir` writes a CPU profile of the shardwatch Worker's drain.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const records = Number(process.argv[2] ?? 20_000);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'string' }, 'profile-dir': { type: 'string' } },
+});
+const records = Number(positionals[0] ?? 20_000);
 const SHARDS = 8;
 const STREAM = 'bench-consumer';
 /** A drain that has not finished by then is reported as failed (kinesis-local at 1 k/s: 20 s per 20 k). */
@@ -32,6 +40,7 @@ if (!Number.isInteger(records) || records < 1) throw new Error('records must be 
 const kinesis = await startKinesisLocal();
 const dynamodb = await startDynalite();
 const rows: string[] = [];
+const results: DrainResult[] = [];
 try {
   const client = kinesis.client();
   await createStream(client, STREAM, SHARDS);
@@ -53,7 +62,9 @@ try {
     }
     process.stderr.write(`draining with ${script}\n`);
     try {
-      rows.push(row(await drain(script, task)));
+      const result = await drain(script, task);
+      results.push(result);
+      rows.push(row(result));
     } catch (error) {
       rows.push(
         `| ${script} | failed: ${error instanceof Error ? error.message : String(error)} | | | | | | |`,
@@ -73,6 +84,17 @@ console.log(
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const line of rows) console.log(line);
+if (flags.json) {
+  const json = results.map((result) => ({
+    consumer: result.consumer,
+    records: result.records,
+    wallSeconds: result.wallMs / 1000,
+    recordsPerSecond: result.records / (result.wallMs / 1000),
+    cpuMicrosPerRecord: (result.cpuMs * 1000) / result.records,
+    peakRssMiB: result.peakRssMiB,
+  }));
+  writeFileSync(flags.json, `${JSON.stringify(json, null, 2)}\n`);
+}
 
 function installed(name: string): boolean {
   try {
@@ -85,10 +107,15 @@ function installed(name: string): boolean {
 
 /** Runs one drain child (same loader flags as this process, so it also works under tsx) and parses its result. */
 function drain(script: string, task: DrainTask): Promise<DrainResult> {
+  const profile =
+    flags['profile-dir'] && script === 'shardwatch-drain'
+      ? ['--cpu-prof', `--cpu-prof-dir=${flags['profile-dir']}`]
+      : [];
   const child = spawn(
     process.execPath,
     [
       ...process.execArgv,
+      ...profile,
       join(here, `${script}${extname(fileURLToPath(import.meta.url))}`),
       JSON.stringify(task),
     ],

@@ -30,7 +30,8 @@ export function distinctCount<T extends Timed>(
   const counted = (item: T) => (distinct(item) === null ? null : key(item));
   return (source) =>
     source.pipe(
-      windowBy({ ...windowOptions, key: counted }),
+      // A window holds at least as many items as distinct values.
+      windowBy({ ...windowOptions, key: counted, minItems: atLeast }),
       map((match) => ({ ...match, values: distinctValues(match.items, distinct) })),
       filter((match) => match.values.length >= atLeast),
     );

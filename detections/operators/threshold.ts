@@ -20,7 +20,7 @@ export function threshold<T extends Timed>(
   atLeastPositiveInteger(atLeast);
   return (source) =>
     source.pipe(
-      windowBy(windowOptions),
+      windowBy({ ...windowOptions, minItems: atLeast }),
       filter((match) => match.count >= atLeast),
     );
 }

@@ -28,6 +28,32 @@ describe('windowBy', () => {
     expect(run.completed).toBe(true);
   });
 
+  it('drops windows with fewer than minItems items when they fire, keeping the order of the rest', () => {
+    const run = play(
+      (clock, onLate) =>
+        windowBy<SecurityEvent>({
+          clock,
+          key: (e) => e.account,
+          window: sliding(minutes(4), minutes(2)),
+          onLate,
+          minItems: 2,
+        }),
+      [
+        at('e1', 'c', 0),
+        at('e2', 'b', 1),
+        at('e3', 'a', 1),
+        at('e4', 'b', 3),
+        at('e5', 'a', 3),
+        at('e6', 'c', 9),
+      ],
+    );
+    // [−2, 2), [2, 6) and c's [0, 4) hold one item each; only a's and b's [0, 4) hold two.
+    expect(run.emissions.map(windowSummary)).toEqual([
+      { after: 5, key: 'a', window: [0, 4], ids: ['e3', 'e5'], count: 2 },
+      { after: 5, key: 'b', window: [0, 4], ids: ['e2', 'e4'], count: 2 },
+    ]);
+  });
+
   it('holds a window until the watermark (max time − lateness) passes its end', () => {
     const run = play(
       byAccount(tumbling(minutes(5))),

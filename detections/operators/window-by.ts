@@ -21,6 +21,8 @@ export interface WindowByOptions<T> {
   window: WindowSpec;
   /** Called for an item whose every window had already fired when it arrived; the item is dropped. */
   onLate?: (item: T) => void;
+  /** Windows with fewer items are not emitted (threshold and distinctCount could never match them). Default 1. */
+  minItems?: number;
 }
 
 /**
@@ -31,9 +33,9 @@ export interface WindowByOptions<T> {
  *   // ──a──b──a──|  →  { key: 'a', window: {start, end}, items: [a1, a2], count: 2 }, { key: 'b', ... }
  */
 export function windowBy<T extends Timed>(options: WindowByOptions<T>): OperatorFunction<T, WindowMatch<T>> {
-  const { clock, key, window, onLate } = options;
+  const { clock, key, window, onLate, minItems } = options;
   return eventTimeOperator<T, WindowMatch<T>>(clock, () => {
-    const store = createWindowStore<T>(window);
+    const store = createWindowStore<T>(window, minItems);
     const emitAll = (watermark: number, emit: (match: WindowMatch<T>) => void) => {
       for (const open of store.due(watermark)) {
         const items = open.items.sort(byTimeThenId);

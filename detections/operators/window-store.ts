@@ -13,7 +13,10 @@ export interface OpenWindow<T> extends FindingWindow {
 export interface WindowStore<T> {
   /** Puts the item in each of its key's windows that has not fired; false when none is left (the item is late). */
   add(key: string, item: T, watermark: number): boolean;
-  /** Removes and returns the windows whose end ≤ watermark, ordered by (end, start, key). */
+  /**
+   * Removes the windows whose end ≤ watermark and returns those holding at least `minItems` items (the
+   * store's option), ordered by (end, start, key).
+   */
   due(watermark: number): OpenWindow<T>[];
   readonly openWindows: number;
   clear(): void;
@@ -27,29 +30,36 @@ export function byEndStartKey(
   return a.end - b.end || a.start - b.start || compareStrings(a.key, b.key);
 }
 
-export function createWindowStore<T extends Timed>(spec: WindowSpec): WindowStore<T> {
+/** `minItems`: windows holding fewer items are dropped when they fire (a threshold could never match them). */
+export function createWindowStore<T extends Timed>(spec: WindowSpec, minItems = 1): WindowStore<T> {
   switch (spec.kind) {
     case 'tumbling':
-      return new AlignedWindows(spec.size, spec.size);
+      return new AlignedWindows(spec.size, spec.size, minItems);
     case 'sliding':
-      return new AlignedWindows(spec.size, spec.slide);
+      return new AlignedWindows(spec.size, spec.slide, minItems);
     case 'session':
-      return new SessionWindows(spec.gap, spec.maxSize ?? Number.POSITIVE_INFINITY);
+      return new SessionWindows(spec.gap, spec.maxSize ?? Number.POSITIVE_INFINITY, minItems);
   }
 }
 
-/** Epoch-aligned windows [k·slide, k·slide + size); tumbling when slide = size. */
+/**
+ * Epoch-aligned windows [k·slide, k·slide + size); tumbling when slide = size. Windows are kept by start,
+ * then key: all windows of one start end together, so firing takes them as a group, drops those too small
+ * to match, and orders only the rest by key (most keys' windows hold an item or two and never match).
+ */
 class AlignedWindows<T extends Timed> implements WindowStore<T> {
-  private readonly open = new Map<string, OpenWindow<T>>();
-  private readonly queue = new EventTimeQueue<OpenWindow<T>>(byEndStartKey);
+  private readonly byStart = new Map<number, Map<string, OpenWindow<T>>>();
+  private readonly starts = new EventTimeQueue<number>((a, b) => a - b);
+  private open = 0;
 
   constructor(
     private readonly size: number,
     private readonly slide: number,
+    private readonly minItems: number,
   ) {}
 
   get openWindows(): number {
-    return this.open.size;
+    return this.open;
   }
 
   add(key: string, item: T, watermark: number): boolean {
@@ -61,12 +71,17 @@ class AlignedWindows<T extends Timed> implements WindowStore<T> {
     ) {
       const end = start + this.size;
       if (end <= watermark) break;
-      const id = `${key}\u0000${start}`;
-      let window = this.open.get(id);
+      let windows = this.byStart.get(start);
+      if (!windows) {
+        windows = new Map();
+        this.byStart.set(start, windows);
+        this.starts.push(start);
+      }
+      let window = windows.get(key);
       if (!window) {
         window = { key, start, end, items: [] };
-        this.open.set(id, window);
-        this.queue.push(window);
+        windows.set(key, window);
+        this.open += 1;
       }
       window.items.push(item);
       added = true;
@@ -75,14 +90,28 @@ class AlignedWindows<T extends Timed> implements WindowStore<T> {
   }
 
   due(watermark: number): OpenWindow<T>[] {
-    const fired = this.queue.popWhile((window) => window.end <= watermark);
-    for (const window of fired) this.open.delete(`${window.key}\u0000${window.start}`);
+    const fired: OpenWindow<T>[] = [];
+    for (
+      let start = this.starts.peek();
+      start !== undefined && start + this.size <= watermark;
+      start = this.starts.peek()
+    ) {
+      this.starts.pop();
+      const windows = this.byStart.get(start);
+      this.byStart.delete(start);
+      if (!windows) continue;
+      this.open -= windows.size;
+      const ready: OpenWindow<T>[] = [];
+      for (const window of windows.values()) if (window.items.length >= this.minItems) ready.push(window);
+      fired.push(...ready.sort((a, b) => compareStrings(a.key, b.key)));
+    }
     return fired;
   }
 
   clear(): void {
-    this.open.clear();
-    this.queue.clear();
+    this.byStart.clear();
+    this.starts.clear();
+    this.open = 0;
   }
 }
 
@@ -111,6 +140,7 @@ class SessionWindows<T extends Timed> implements WindowStore<T> {
   constructor(
     private readonly gap: number,
     private readonly maxSize: number,
+    private readonly minItems: number,
   ) {}
 
   get openWindows(): number {
@@ -162,6 +192,7 @@ class SessionWindows<T extends Timed> implements WindowStore<T> {
       const rest = (this.sessionsByKey.get(session.key) ?? []).filter((s) => s !== session);
       if (rest.length === 0) this.sessionsByKey.delete(session.key);
       else this.sessionsByKey.set(session.key, rest);
+      if (session.items.length < this.minItems) continue;
       fired.push({ key: session.key, start: session.start, end: session.end, items: session.items });
     }
     return fired;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { DEFAULT_DECODE_THREADS } from '../pipeline/replay.js';
 import { benchCommand } from './bench-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommand } from './replay-command.js';
@@ -31,6 +32,10 @@ program
     'Sigma rule file or directory to run beside the catalog (repeatable)',
     collect,
     [],
+  )
+  .option(
+    '--threads <n>',
+    `threads that read, gunzip and prefilter files beside the pipeline thread (0: all on one thread; default ${DEFAULT_DECODE_THREADS} for inputs over 8 MiB, else 0)`,
   )
   .action(async (paths: string[], options) => {
     process.exitCode = await replayCommand(paths, options);
@@ -102,12 +107,25 @@ program
 program
   .command('bench')
   .description(
-    'Replay benchmark over generated CloudTrail: records/s and peak RSS against a JSON.parse baseline',
+    'Benchmark report: replay throughput against the parse ceiling and DuckDB, memory, latency, consumer CPU (development install)',
   )
-  .argument('[records]', 'records to generate and replay', '1000000')
-  .argument('[principals]', 'distinct principals in the generated records')
-  .action((records: string, principals: string | undefined) => {
-    process.exitCode = benchCommand(records, principals);
+  .requiredOption('--report <dir>', 'write report.md, report.json and the charts here')
+  .option('--docs <file>', 'also write the Markdown there (e.g. docs/benchmarks.md), links relative to it')
+  .option(
+    '--sizes <list>',
+    'corpus sizes in events, generated into bench/data if missing',
+    '10000,100000,1000000',
+  )
+  .option('--threads <list>', 'decode thread counts to replay the mix with', '0,1,2')
+  .option('--rss-events <n>', 'also replay a corpus of n events for memory over time (e.g. 10000000)')
+  .option(
+    '--latency-seconds <n>',
+    'also run the paced live latency run through kinesis-local, n seconds per consumer mode',
+  )
+  .option('--consumer-records <n>', 'also run the consumer comparison with n records')
+  .option('--variants <list>', 'corpus layouts: s3 (small files), big (one file per source)', 's3,big')
+  .action((options) => {
+    process.exitCode = benchCommand(options);
   });
 
 /** Accumulates a repeatable option's values. */

@@ -19,6 +19,8 @@ export interface ReplayCommandOptions {
   quiet?: boolean;
   /** Sigma rule files or directories run beside the catalog (and the config's `sigma.rules`). */
   sigma?: string[];
+  /** Decode threads (`--threads`); default: replayFiles decides by the input's size. */
+  threads?: string;
 }
 
 /**
@@ -30,6 +32,14 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
   let files: string[];
   let sinks: FindingSink[];
   let enabled: ReturnType<typeof enabledDetections>;
+  const decodeThreads = options.threads === undefined ? undefined : Number(options.threads);
+  if (
+    decodeThreads !== undefined &&
+    (!Number.isInteger(decodeThreads) || decodeThreads < 0 || decodeThreads > 64)
+  ) {
+    process.stderr.write(`shardwatch: --threads must be an integer from 0 to 64, got ${options.threads}\n`);
+    return 2;
+  }
   try {
     config = loadConfig(options.config);
     enabled = enabledDetections(config, options.sigma);
@@ -58,6 +68,7 @@ export async function replayCommand(paths: string[], options: ReplayCommandOptio
       state: config.state,
       allowRules: config.allowList,
       flowFormat: config.flowFormat,
+      ...(decodeThreads === undefined ? {} : { decodeThreads }),
       onFinding: (finding) => {
         delivery.submit(finding, () => {});
         if (options.out && !options.quiet) progress.line(describeFinding(finding));

@@ -33,7 +33,11 @@ export function cloudTrailAction(eventSource: string, eventName: string): string
   const service = eventSource.endsWith(SERVICE_SUFFIX)
     ? eventSource.slice(0, -SERVICE_SUFFIX.length)
     : eventSource;
-  return `${service}:${API_VERSION_SUFFIX.exec(eventName)?.[1] ?? eventName}`;
+  // Only a name ending in a digit can carry an API version.
+  const last = eventName.charCodeAt(eventName.length - 1);
+  const name =
+    last >= 0x30 && last <= 0x39 ? (API_VERSION_SUFFIX.exec(eventName)?.[1] ?? eventName) : eventName;
+  return `${service}:${name}`;
 }
 
 /** Whether a JSON object is (meant to be) a CloudTrail record, in AWS's casing or Athena's lower case. */
@@ -48,13 +52,13 @@ export function isCloudTrailRecord(record: JsonObject): boolean {
 }
 
 /**
- * Normalises one CloudTrail record; null when the prefilter does not want its action.
+ * Normalises one CloudTrail record; when the prefilter does not want its action, only its event time.
  * Throws DecodeError for missing or mistyped required fields and unreadable times. A record without an
  * eventID (exports trimmed to a few fields) gets a stable id derived from its content.
  *
  *   decodeCloudTrail(record, decodeContext())?.action // 'iam:CreateUser'
  */
-export function decodeCloudTrail(input: JsonObject, context: DecodeContext): SecurityEvent | null {
+export function decodeCloudTrail(input: JsonObject, context: DecodeContext): SecurityEvent | number {
   const record = isLowerCasedCloudTrail(input) ? withAwsCasing(input) : input;
   const missing = REQUIRED_FIELDS.filter((field) => ownField(record, field) === undefined);
   if (missing.length > 0) throw new DecodeError('missing_field', missing.join(', '));
@@ -70,8 +74,8 @@ export function decodeCloudTrail(input: JsonObject, context: DecodeContext): Sec
     throw new DecodeError('invalid_field', 'eventID must be a non-empty string');
   }
   const action = cloudTrailAction(eventSource, eventName);
-  if (context.wants && !context.wants('cloudtrail', action)) return null;
   const time = parseTimestamp(eventTime, 'eventTime');
+  if (context.wants && !context.wants('cloudtrail', action)) return time;
   const identity = objectField(record, 'userIdentity');
   const account =
     stringField(record, 'recipientAccountId') ?? (identity && stringField(identity, 'accountId'));

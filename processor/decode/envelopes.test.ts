@@ -46,6 +46,7 @@ describe('CloudTrail envelopes', () => {
       deadLetters: [],
       ignored: 1,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 
@@ -129,6 +130,7 @@ describe('GuardDuty findings', () => {
       deadLetters: [],
       ignored: 0,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 

@@ -17,7 +17,7 @@ export function isEventBridgeEvent(record: JsonObject): boolean {
  *
  *   decodeEventBridge(event, decodeContext())?.action // 'ec2:RunInstances'
  */
-export function decodeEventBridge(event: JsonObject, context: DecodeContext): SecurityEvent | null {
+export function decodeEventBridge(event: JsonObject, context: DecodeContext): SecurityEvent | number {
   const detail = objectField(event, 'detail');
   if (detail === null) throw new DecodeError('invalid_field', 'detail must be an object');
   if (isCloudTrailRecord(detail)) return decodeCloudTrail(detail, context);

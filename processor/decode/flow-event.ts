@@ -47,6 +47,8 @@ export function flowAction(flow: FlowRecord): string | null {
 export interface FlowEventInput {
   /** What the stable id hashes: the line itself, or the JSON of a flow object. */
   identity: string;
+  /** `stableId('flow', identity)` when already computed (by a decode thread). */
+  id?: string;
   flow: FlowRecord;
   action: string;
   account: string | null;
@@ -63,7 +65,7 @@ export function flowEvent(input: FlowEventInput): SecurityEvent {
   const { flow } = input;
   if (flow.start === null) throw new DecodeError('missing_field', 'start');
   return {
-    id: stableId('flow', input.identity),
+    id: input.id ?? stableId('flow', input.identity),
     source: 'flowlog',
     time: flow.start,
     account: input.account,

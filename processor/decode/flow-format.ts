@@ -16,6 +16,8 @@ export type FlowColumn =
 
 export interface FlowFormat {
   columns: readonly FlowColumn[];
+  /** The field names in header style (`version account-id …`): parses back to the same format. */
+  text: string;
 }
 
 const KNOWN_COLUMNS: readonly FlowColumn[] = [
@@ -91,6 +93,7 @@ export function parseFlowFormat(text: string): FlowFormat {
   if (!seen.has('start')) throw new DecodeError('flow_format_invalid', "format has no 'start' field");
   return {
     columns: names.map((name): FlowColumn => COLUMN_BY_NAME.get(name) ?? { name, kind: 'extra' }),
+    text: names.join(' '),
   };
 }
 

@@ -79,11 +79,11 @@ export function isFlowObject(record: JsonObject): boolean {
 
 /**
  * Decodes a flow record in Panther's JSON form; start/end are epoch seconds or UTC timestamps.
- * Null when the prefilter does not want its action.
+ * Only its event time when the prefilter does not want its action.
  *
  *   decodeFlowObject({ srcAddr: '1.1.1.1', start: 1700000000, action: 'REJECT' }, decodeContext())?.action
  */
-export function decodeFlowObject(record: JsonObject, context: DecodeContext): SecurityEvent | null {
+export function decodeFlowObject(record: JsonObject, context: DecodeContext): SecurityEvent | number {
   const flow = emptyFlowRecord();
   for (const key of NUMBER_FIELDS) flow[key] = integerOf(record, key);
   for (const [name, key] of TEXT_FIELDS) {
@@ -100,7 +100,7 @@ export function decodeFlowObject(record: JsonObject, context: DecodeContext): Se
   if (missing.length > 0) throw new DecodeError('missing_field', missing.join(', '));
   if (action === null)
     throw new DecodeError('invalid_field', `action '${flow.action}' is not ACCEPT or REJECT`);
-  if (context.wants && !context.wants('flowlog', action)) return null;
+  if (context.wants && !context.wants('flowlog', action)) return flow.start as number;
   return flowEvent({
     identity: JSON.stringify(record),
     flow,

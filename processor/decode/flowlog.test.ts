@@ -12,6 +12,7 @@ import {
   FLOW_V5_LINE,
 } from '../../test/corpus/decode/records.js';
 import { emptyFlowRecord } from './flow-event.js';
+import { flowLineId } from './flowlog.js';
 import { decodeJson, decodeRecord } from './index.js';
 
 const origin = { input: 'flow.log', offset: '3' };
@@ -72,6 +73,7 @@ describe('VPC flow log lines', () => {
       deadLetters: [],
       ignored: 0,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 
@@ -151,12 +153,29 @@ describe('VPC flow log lines', () => {
     ]);
   });
 
+  it('gives a decode thread the id the line decodes to, whatever its spacing', () => {
+    const line = '2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1700000000 1700000060 ACCEPT OK';
+    for (const text of [line, `  ${line.replaceAll(' ', '\t')} `]) {
+      const event = decodeRecord(Buffer.from(text), { input: 'flow', offset: '1' }).events[0];
+      expect(flowLineId(text)).toBe(event?.id);
+    }
+    expect(flowLineId(line)).toBe(stableId('flow', line));
+  });
+
+  it('rejects integers a number cannot hold exactly', () => {
+    const line = `2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 ${'9'.repeat(20)} 6 10 840 1700000000 1700000060 ACCEPT OK`;
+    expect(
+      decodeRecord(Buffer.from(line), { input: 'flow', offset: '1' }).deadLetters.map((l) => l.reason),
+    ).toEqual(['flow_line_invalid']);
+  });
+
   it('counts a header line given as a record as ignored', () => {
     expect(line('version account-id interface-id srcaddr dstaddr start action')).toEqual({
       events: [],
       deadLetters: [],
       ignored: 1,
       skipped: 0,
+      skippedTimes: [],
     });
   });
 

@@ -42,7 +42,7 @@ export function isGuardDutyFinding(record: JsonObject): boolean {
 
 /**
  * Normalises a GuardDuty finding; `envelope` (an EventBridge event) fills account and region when the
- * finding lacks them. Null when the prefilter does not want its type.
+ * finding lacks them. Only its event time when the prefilter does not want its type.
  *
  *   decodeGuardDuty(finding, decodeContext())?.guardduty?.severity // 8
  */
@@ -50,7 +50,7 @@ export function decodeGuardDuty(
   finding: JsonObject,
   context: DecodeContext,
   envelope?: JsonObject,
-): SecurityEvent | null {
+): SecurityEvent | number {
   const idInArn = idFromArn(stringField(finding, 'arn'));
   const missing = REQUIRED_FIELDS.filter(
     (field) => ownField(finding, field) === undefined && !(field === 'id' && idInArn !== null),
@@ -63,8 +63,8 @@ export function decodeGuardDuty(
   if (id === null || type === null || updatedAt === null || severity === null) {
     throw new DecodeError('invalid_field', 'id, type and updatedAt must be strings, severity a number');
   }
-  if (context.wants && !context.wants('guardduty', type)) return null;
   const time = parseTimestamp(updatedAt, 'updatedAt');
+  if (context.wants && !context.wants('guardduty', type)) return time;
   const account =
     stringField(finding, 'accountId') ?? (envelope ? stringField(envelope, 'account') : null) ?? null;
   const resource = objectField(finding, 'resource');

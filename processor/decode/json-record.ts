@@ -55,7 +55,7 @@ function decodeObjectInto(
         decodeTextInto(message, at, context, batch),
       );
     } else {
-      addEvent(batch, decodeSingle(value, context));
+      batch.add(decodeSingle(value, context));
     }
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
@@ -73,25 +73,20 @@ function decodeSingleInto(
   try {
     if (!isJsonObject(value))
       throw new DecodeError('json_not_object', `a record must be an object, not ${kindOf(value)}`);
-    addEvent(batch, decodeSingle(value, context));
+    batch.add(decodeSingle(value, context));
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
     batch.reject(origin, error.reason, error.detail, jsonHead(value));
   }
 }
 
-function decodeSingle(record: JsonObject, context: DecodeContext): SecurityEvent | null {
+/** The record's event, or the event time of a record the prefilter skipped. */
+function decodeSingle(record: JsonObject, context: DecodeContext): SecurityEvent | number {
   if (isEventBridgeEvent(record)) return decodeEventBridge(record, context);
   if (isCloudTrailRecord(record)) return decodeCloudTrail(record, context);
   if (isGuardDutyFinding(record)) return decodeGuardDuty(record, context);
   if (isFlowObject(record)) return decodeFlowObject(record, context);
   throw new DecodeError('unknown_format', 'not CloudTrail, GuardDuty, a flow record or a known envelope');
-}
-
-/** A decoder returns null for a record the prefilter skipped. */
-function addEvent(batch: DecodeBatch, event: SecurityEvent | null): void {
-  if (event === null) batch.skipped += 1;
-  else batch.events.push(event);
 }
 
 function kindOf(value: JsonValue): string {

@@ -67,32 +67,40 @@ export class JsonSplitter {
     this.streamOffset = startOffset;
   }
 
-  /** Feeds a chunk; returns the elements it completed. */
-  write(chunk: Buffer): JsonElement[] {
-    const elements: JsonElement[] = [];
+  /**
+   * Feeds a chunk; yields the elements it completes, as it finds them (a reader that needs only the first one
+   * stops the scan there). Run it to the end for the next chunk to continue where this one stopped.
+   */
+  *write(chunk: Buffer): Generator<JsonElement> {
+    // Latin-1 maps each byte to one character, so string positions are byte positions; string contents are
+    // skipped with indexOf instead of byte by byte (most of CloudTrail's bytes are inside strings).
+    const text = chunk.toString('latin1');
     let start = 0;
-    const end = (at: number): void => {
-      this.append(chunk.subarray(start, at));
-      elements.push(this.finish());
-    };
-    for (let at = 0; at < chunk.length && !this.closed; at += 1) {
-      const byte = chunk[at] as number;
+    let at = 0;
+    while (at < text.length && !this.closed) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) {
-          this.inString = false;
-          if (this.inElement && this.depth === this.elementDepth) end(at + 1);
+        const end = this.stringEnd(text, at);
+        if (end < 0) break;
+        at = end + 1;
+        this.inString = false;
+        if (this.inElement && this.depth === this.elementDepth) {
+          this.append(chunk.subarray(start, at));
+          yield this.finish();
         }
         continue;
       }
-      if (this.inElement && this.scalar && (isSpace(byte) || byte === COMMA || isClose(byte))) end(at);
+      const byte = text.charCodeAt(at);
+      if (this.inElement && this.scalar && (isSpace(byte) || byte === COMMA || isClose(byte))) {
+        this.append(chunk.subarray(start, at));
+        yield this.finish();
+      }
+      at += 1;
       if (isSpace(byte) || byte === COMMA || byte === COLON) continue;
       if (!this.inElement && this.depth === this.elementDepth && !isClose(byte)) {
         this.inElement = true;
         this.scalar = byte !== QUOTE && !isOpen(byte);
-        this.elementOffset = this.streamOffset + at;
-        start = at;
+        this.elementOffset = this.streamOffset + at - 1;
+        start = at - 1;
       }
       if (byte === QUOTE) this.inString = true;
       else if (isOpen(byte)) this.depth += 1;
@@ -103,12 +111,39 @@ export class JsonSplitter {
           this.closed = this.elementDepth > 0;
           this.unbalanced = this.elementDepth === 0;
           this.depth = this.elementDepth;
-        } else if (this.inElement && this.depth === this.elementDepth) end(at + 1);
+        } else if (this.inElement && this.depth === this.elementDepth) {
+          this.append(chunk.subarray(start, at));
+          yield this.finish();
+        }
       }
     }
     if (this.inElement) this.append(chunk.subarray(start));
     this.streamOffset += chunk.length;
-    return elements;
+  }
+
+  /**
+   * Where the string being read (from `from`) closes in this chunk: the next quote not escaped by an odd run of
+   * backslashes; -1 when it runs past the chunk (then whether the chunk ends in an unpaired backslash is kept).
+   */
+  private stringEnd(text: string, from: number): number {
+    let at = from;
+    if (this.escaped) {
+      this.escaped = false;
+      at += 1;
+    }
+    for (;;) {
+      const quote = text.indexOf('"', at);
+      const limit = quote < 0 ? text.length : quote;
+      let backslashes = 0;
+      while (limit - backslashes - 1 >= at && text.charCodeAt(limit - backslashes - 1) === BACKSLASH)
+        backslashes += 1;
+      if (quote < 0) {
+        this.escaped = backslashes % 2 === 1;
+        return -1;
+      }
+      if (backslashes % 2 === 0) return quote;
+      at = quote + 1;
+    }
   }
 
   /**

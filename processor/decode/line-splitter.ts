@@ -16,44 +16,72 @@ const CARRIAGE_RETURN = 0x0d;
 /**
  * Splits chunks into lines (LF or CRLF) without ever holding more than `maxLineBytes` of one line:
  * a longer line is reported as tooLarge, its bytes beyond the head discarded as they stream past.
+ * Synchronous, so a file's lines cost no promise each.
  *
- *   for await (const line of splitLines(chunks, 1_048_576)) handle(line.number, line.bytes);
+ *   const splitter = new LineSplitter(1_048_576);
+ *   for (const line of splitter.write(chunk)) handle(line.number, line.bytes);
+ *   const last = splitter.end(); // the line after the last line break, or null
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Line> {
-  let pieces: Buffer[] = [];
-  let pending = 0;
-  let tooLarge = false;
-  let number = 1;
-  const finish = (terminated: boolean): Line => {
-    const joined = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
-    const bytes = tooLarge ? joined : stripCarriageReturn(joined);
-    const line: Line = { number, bytes, tooLarge, terminated };
-    pieces = [];
-    pending = 0;
-    tooLarge = false;
-    number += 1;
-    return line;
-  };
-  const append = (piece: Buffer): void => {
-    if (tooLarge) return;
-    pending += piece.length;
-    if (pending > maxLineBytes) {
-      tooLarge = true;
-      pieces = [Buffer.concat([...pieces, piece]).subarray(0, HEAD_BYTES)];
-    } else {
-      pieces.push(piece);
-    }
-  };
-  for await (const chunk of chunks) {
+export class LineSplitter {
+  private pieces: Buffer[] = [];
+  private pending = 0;
+  private tooLarge = false;
+  private number = 1;
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  /** Number of the line the next byte belongs to. */
+  get nextNumber(): number {
+    return this.number;
+  }
+
+  *write(chunk: Buffer): Generator<Line> {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-      append(chunk.subarray(start, end));
-      yield finish(true);
+      if (this.pending === 0 && !this.tooLarge) {
+        // The whole line is in this chunk (the usual case): no copy.
+        yield end - start > this.maxLineBytes
+          ? this.line(chunk.subarray(start, start + HEAD_BYTES), true, true)
+          : this.line(stripCarriageReturn(chunk.subarray(start, end)), true, false);
+      } else {
+        this.append(chunk.subarray(start, end));
+        yield this.finish(true);
+      }
       start = end + 1;
     }
-    if (start < chunk.length) append(chunk.subarray(start));
+    if (start < chunk.length) this.append(chunk.subarray(start));
   }
-  if (pending > 0 || tooLarge) yield finish(false);
+
+  /** The last line when it has no line break after it. */
+  end(): Line | null {
+    return this.pending > 0 || this.tooLarge ? this.finish(false) : null;
+  }
+
+  private append(piece: Buffer): void {
+    if (this.tooLarge) return;
+    this.pending += piece.length;
+    if (this.pending > this.maxLineBytes) {
+      this.tooLarge = true;
+      this.pieces = [Buffer.concat([...this.pieces, piece]).subarray(0, HEAD_BYTES)];
+    } else {
+      this.pieces.push(piece);
+    }
+  }
+
+  private finish(terminated: boolean): Line {
+    const joined = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
+    const tooLarge = this.tooLarge;
+    this.pieces = [];
+    this.pending = 0;
+    this.tooLarge = false;
+    return this.line(tooLarge ? joined : stripCarriageReturn(joined), terminated, tooLarge);
+  }
+
+  private line(bytes: Buffer, terminated: boolean, tooLarge: boolean): Line {
+    const line: Line = { number: this.number, bytes, tooLarge, terminated };
+    this.number += 1;
+    return line;
+  }
 }
 
 function stripCarriageReturn(line: Buffer): Buffer {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventSource } from '../../schemas/types.js';
 import {
   cloudWatchLogs,
+  consoleLogin,
   createUser,
   eventBridge,
   FLOW_ACCEPT,
@@ -23,6 +24,50 @@ const wants = (source: EventSource, action: string): boolean =>
   (source === 'flowlog' && action === 'REJECT') ||
   (source === 'guardduty' && action === 'UnauthorizedAccess:EC2/SSHBruteForce');
 const text = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+
+describe('rawContains needles', () => {
+  /** Every CloudTrail action wanted, but only records that mention root or an instance session. */
+  const wantsAll = (): boolean => true;
+  const needles = (source: EventSource): readonly string[] | null =>
+    source === 'cloudtrail' ? ['Root', '/i-'] : null;
+  const options = { wants: wantsAll, needles };
+  const rootLogin = consoleLogin();
+  const instanceCall = runInstances({
+    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/web/i-0abc12345' },
+  });
+
+  it('skips a record of a wanted action whose text holds no needle', () => {
+    expect(decodeRecord(text(createUser()), origin, options).skipped).toBe(1);
+    expect(decodeRecord(text(rootLogin), origin, options).events.length).toBe(1);
+    expect(decodeRecord(text(instanceCall), origin, options).events.length).toBe(1);
+  });
+
+  it('finds needles in spaced JSON, and parses any text with an escape that could hide one', () => {
+    expect(decodeRecord(Buffer.from(JSON.stringify(rootLogin, null, 2)), origin, options).events.length).toBe(
+      1,
+    );
+    const escaped = JSON.stringify(rootLogin).replace('"Root"', '"\\u0052oot"');
+    expect(escaped.includes('Root')).toBe(false);
+    const decoded = decodeRecord(Buffer.from(escaped), origin, options);
+    expect(decoded.events.map((event) => event.principal?.type)).toEqual(['Root']);
+    const slash = JSON.stringify(instanceCall).replace('/i-0abc', '\\/i-0abc');
+    expect(decodeRecord(Buffer.from(slash), origin, options).events.map((e) => e.principal?.name)).toEqual([
+      'i-0abc12345',
+    ]);
+  });
+
+  it('tests needles only where every route wanting the action declared some', () => {
+    const runWithout = (source: EventSource, action: string): readonly string[] | null =>
+      source === 'cloudtrail' && action !== 'ec2:RunInstances' ? ['Root'] : null;
+    const decoded = [createUser(), runInstances()].map((record) =>
+      decodeRecord(text(record), origin, { wants: wantsAll, needles: runWithout }),
+    );
+    expect(decoded.map((result) => [result.events.length, result.skipped])).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+  });
+});
 
 describe('scanCloudTrailAction', () => {
   it('finds the action of a single record, compact or spaced', () => {
@@ -48,12 +93,14 @@ describe('scanCloudTrailAction', () => {
 
 describe('wants prefilter', () => {
   it('skips unwanted CloudTrail records unparsed and keeps wanted ones, in every envelope', () => {
-    const unwanted = createUser({ eventTime: 'not a time' });
+    // Parsed, a numeric eventID would be a dead letter: skipped unparsed, only its time is read.
+    const unwanted = createUser({ eventID: 5 });
     expect(decodeRecord(text(unwanted), origin, { wants })).toEqual({
       events: [],
       deadLetters: [],
       ignored: 0,
       skipped: 1,
+      skippedTimes: [0, Date.parse(String(unwanted.eventTime))],
     });
     expect(decodeRecord(text(runInstances()), origin, { wants }).events.map((event) => event.id)).toEqual([
       'ev-run-1',
@@ -71,6 +118,28 @@ describe('wants prefilter', () => {
     expect([viaEventBridge.events.length, viaEventBridge.skipped]).toEqual([0, 1]);
     const records = decodeJson({ Records: [createUser(), runInstances(), createUser()] }, origin, { wants });
     expect([records.events.map((event) => event.id), records.skipped]).toEqual([['ev-run-1'], 2]);
+  });
+
+  it('parses an unwanted record whose time the scan cannot read, so a bad time is still dead-lettered', () => {
+    const badTime = decodeRecord(text(createUser({ eventTime: 'not a time' })), origin, { wants });
+    expect([badTime.skipped, badTime.deadLetters.map((letter) => letter.reason)]).toEqual([
+      0,
+      ['timestamp_invalid'],
+    ]);
+    const twoTimes = JSON.stringify({ ...createUser(), requestParameters: { eventTime: 'x' } });
+    expect(decodeRecord(Buffer.from(twoTimes), origin, { wants }).skippedTimes).toEqual([
+      0,
+      Date.parse(String(createUser().eventTime)),
+    ]);
+  });
+
+  it('keeps the time of every skipped record and the number of events before it', () => {
+    const records = [createUser(), runInstances(), createUser({ eventTime: '2024-05-01T13:00:00Z' })];
+    const result = decodeJson(records, origin, { wants });
+    expect([result.events.length, result.skippedTimes]).toEqual([
+      1,
+      [0, Date.parse(String(createUser().eventTime)), 1, Date.parse('2024-05-01T13:00:00Z')],
+    ]);
   });
 
   it('never skips a wanted record the scan is unsure about', () => {

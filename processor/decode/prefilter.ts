@@ -1,31 +1,120 @@
 import { cloudTrailAction } from './cloudtrail.js';
+import { DecodeError } from './dead-letter.js';
+import type { DecodeContext } from './options.js';
+import { parseTimestamp } from './timestamp.js';
 
-const EVENT_SOURCE_KEY = '"eventSource"';
-const EVENT_NAME_KEY = '"eventName"';
+const QUOTE = 0x22;
+const LOWER_E = 0x65;
+
+/**
+ * Where a scan found the values of a CloudTrail text's `eventSource`, `eventName` and `eventTime`: one
+ * per decode context, reused for every record (no allocation per record), with a memo of the last time read
+ * (records of a file mostly share their second).
+ */
+export class CloudTrailScan {
+  eventSource = '';
+  eventName = '';
+  eventTime = '';
+  private lastTimeText: string | null = null;
+  private lastTime = 0;
+
+  /**
+   * Reads the three values; false when the scan cannot be sure of them: a key missing, repeated (nested
+   * objects may reuse the names) or escaped, a value that is not a plain string, or a GuardDuty finding, whose
+   * nested API details must not be mistaken for the record's own. One pass over the text: every key
+   * contains `vent`, a rare sequence in CloudTrail text.
+   */
+  read(text: string): boolean {
+    let source = -1;
+    let name = -1;
+    let time = -1;
+    for (let at = text.indexOf('vent'); at >= 0; at = text.indexOf('vent', at + 4)) {
+      if (text.charCodeAt(at - 1) !== LOWER_E || text.charCodeAt(at - 2) !== QUOTE) continue;
+      const after = at + 4;
+      if (text.startsWith('Source"', after)) {
+        if (source >= 0) return false;
+        source = after + 7;
+      } else if (text.startsWith('Name"', after)) {
+        if (name >= 0) return false;
+        name = after + 5;
+      } else if (text.startsWith('Time"', after)) {
+        if (time >= 0) return false;
+        time = after + 5;
+      }
+    }
+    if (source < 0 || name < 0 || time < 0) return false;
+    const eventSource = stringValueAt(text, source);
+    const eventName = stringValueAt(text, name);
+    const eventTime = stringValueAt(text, time);
+    if (eventSource === null || eventName === null || eventTime === null) return false;
+    if (text.includes('guardduty')) return false;
+    this.eventSource = eventSource;
+    this.eventName = eventName;
+    this.eventTime = eventTime;
+    return true;
+  }
+
+  /** `eventTime` in epoch ms; null when it is not a valid time (the record is then parsed and dead-lettered). */
+  time(): number | null {
+    if (this.eventTime === this.lastTimeText) return this.lastTime;
+    try {
+      this.lastTime = parseTimestamp(this.eventTime, 'eventTime');
+      this.lastTimeText = this.eventTime;
+      return this.lastTime;
+    } catch (error) {
+      if (error instanceof DecodeError) return null;
+      throw error;
+    }
+  }
+}
+
+/**
+ * The event time of a CloudTrail record's text when neither a detection nor the state cache needs the
+ * record, so it may be skipped unparsed (its time still moves the clock); null when it must be parsed:
+ * wanted, its text contains a needle of the routes that want its action, or the scan cannot read its action
+ * and time for sure.
+ *
+ *   skippableTime('{"eventTime":"2026-11-24T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets"}', context)
+ *   // 1795514400000 when nothing routes on s3:ListBuckets
+ */
+export function skippableTime(text: string, context: DecodeContext): number | null {
+  const scan = context.scan;
+  if (!scan.read(text)) return null;
+  const action = cloudTrailAction(scan.eventSource, scan.eventName);
+  if (context.wants?.('cloudtrail', action) !== false) {
+    const needles = context.needles('cloudtrail', action);
+    if (needles === null || mayContain(text, needles)) return null;
+  }
+  return scan.time();
+}
+
+/**
+ * Whether the text may hold one of the needles. Without a backslash the raw text spells every string as it
+ * is, so a missing needle is truly absent; with one, an escape could hide it, and the record is parsed.
+ */
+function mayContain(text: string, needles: readonly string[]): boolean {
+  if (text.includes('\\')) return true;
+  for (const needle of needles) if (text.includes(needle)) return true;
+  return false;
+}
 
 /**
  * The CloudTrail action of a JSON text found by a string scan, without parsing it; null when the scan
- * cannot be sure (a key missing, repeated or escaped, or a GuardDuty finding, whose nested API details
- * must not be mistaken for the record's own), and the text must be parsed to know.
+ * cannot be sure (see CloudTrailScan.read), and the text must be parsed to know.
  *
- *   scanCloudTrailAction('{"eventSource":"iam.amazonaws.com","eventName":"CreateUser"}') // 'iam:CreateUser'
+ *   scanCloudTrailAction('{"eventSource":"iam.amazonaws.com","eventName":"CreateUser","eventTime":"…"}') // 'iam:CreateUser'
  */
 export function scanCloudTrailAction(text: string): string | null {
-  const eventSource = soleStringValue(text, EVENT_SOURCE_KEY);
-  if (eventSource === null) return null;
-  const eventName = soleStringValue(text, EVENT_NAME_KEY);
-  if (eventName === null || text.includes('guardduty')) return null;
-  return cloudTrailAction(eventSource, eventName);
+  const scan = new CloudTrailScan();
+  return scan.read(text) ? cloudTrailAction(scan.eventSource, scan.eventName) : null;
 }
 
-/** The value of the only occurrence of `"key": "value"`; a quoted key followed by a colon is always a key. */
-function soleStringValue(text: string, quotedKey: string): string | null {
-  const at = text.indexOf(quotedKey);
-  if (at < 0 || text.indexOf(quotedKey, at + quotedKey.length) >= 0) return null;
-  let position = skipSpace(text, at + quotedKey.length);
+/** The string after a key (`at` just past its closing quote): `: "value"`, spaces allowed; null otherwise. */
+function stringValueAt(text: string, at: number): string | null {
+  let position = skipSpace(text, at);
   if (text.charCodeAt(position) !== 0x3a /* : */) return null;
   position = skipSpace(text, position + 1);
-  if (text.charCodeAt(position) !== 0x22 /* " */) return null;
+  if (text.charCodeAt(position) !== QUOTE) return null;
   const end = text.indexOf('"', position + 1);
   if (end < 0) return null;
   const value = text.slice(position + 1, end);

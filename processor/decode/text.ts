@@ -1,11 +1,13 @@
 import type { JsonValue } from '../../schemas/types.js';
 import type { DecodeBatch } from './batch.js';
+import { isCloudWatchLogsEnvelope } from './cloudwatch-logs.js';
 import { DecodeError, type Origin } from './dead-letter.js';
 import { isFlowHeader } from './flow-format.js';
 import { decodeFlowLine } from './flowlog.js';
+import { isJsonObject } from './json-access.js';
 import { decodeValueInto } from './json-record.js';
 import type { DecodeContext } from './options.js';
-import { scanCloudTrailAction } from './prefilter.js';
+import { skippableTime } from './prefilter.js';
 
 /**
  * Decodes one record given as text into the batch: JSON (any shape; CloudTrail records the
@@ -30,18 +32,27 @@ export function decodeTextInto(
 }
 
 function decodeJsonText(text: string, origin: Origin, context: DecodeContext, batch: DecodeBatch): void {
-  if (context.scanCloudTrail && context.wants) {
-    const action = scanCloudTrailAction(text);
-    if (action !== null && !context.wants('cloudtrail', action)) {
-      batch.skipped += 1;
+  if (context.scanCloudTrail) {
+    const skippedAt = skippableTime(text, context);
+    if (skippedAt !== null) {
+      batch.skip(skippedAt);
       return;
     }
+  }
+  // A decode thread unwraps CloudWatch Logs messages (each is then prefiltered) and leaves the rest.
+  if (context.defer && !text.includes('"logEvents"')) {
+    batch.defer(text, origin, null);
+    return;
   }
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;
   } catch (error) {
     batch.reject(origin, 'json_invalid', (error as Error).message, text);
+    return;
+  }
+  if (context.defer && !(isJsonObject(value) && isCloudWatchLogsEnvelope(value))) {
+    batch.defer(text, origin, null);
     return;
   }
   decodeValueInto(value, origin, context, batch, text);
@@ -51,13 +62,13 @@ function decodeFlowText(line: string, origin: Origin, context: DecodeContext, ba
   const format = context.flowFormat;
   try {
     if (format instanceof DecodeError) throw format;
-    if (isFlowHeader(line)) {
+    // A header line is field names; a data line starts with its version number.
+    if (!isDigit(line.charCodeAt(0)) && isFlowHeader(line)) {
       batch.ignored += 1;
       return;
     }
-    const event = decodeFlowLine(line, format, context);
-    if (event === null) batch.skipped += 1;
-    else batch.events.push(event);
+    if (context.defer) batch.defer(line, origin, format.text);
+    else batch.add(decodeFlowLine(line, format, context));
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
     batch.reject(origin, error.reason, error.detail, line);
@@ -70,4 +81,8 @@ function firstCharacter(text: string): string {
     if (character !== ' ' && character !== '\t' && character !== '\n' && character !== '\r') return character;
   }
   return '';
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }

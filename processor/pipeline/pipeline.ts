@@ -5,6 +5,7 @@ import { EventTimeQueue } from '../../detections/operators/event-time-queue.js';
 import { type AllowRule, suppress } from '../../detections/operators/index.js';
 import { byTimeThenId } from '../../detections/operators/item-order.js';
 import type { EventSource, Finding, SecurityEvent } from '../../schemas/types.js';
+import { RecordFilter } from '../decode/record-filter.js';
 import { STATE_ROUTES, type StateCache } from '../state/index.js';
 import { PipelineCounters } from './counters.js';
 import { DedupStage, type PipelineMoment, type RestorePoint, type SavedBucket } from './dedup-stage.js';
@@ -91,8 +92,11 @@ export class Pipeline {
   /** What waits for the watermark: the state cache's learning (target null, first), and `readsState` detections. */
   private readonly orderedRouter: Router<DetectionInput | null>;
   private readonly held = new EventTimeQueue<SecurityEvent>(byTimeThenId);
-  /** Detections' routes plus what the state cache learns from: everything else may be dropped unparsed. */
-  private readonly wanted: Router<true>;
+  /**
+   * Detections' routes plus what the state cache learns from: everything else may be dropped unparsed (a
+   * decoder given `wanted.wants` and `wanted.needles`; a replay's decode threads rebuild it from its routes).
+   */
+  readonly wanted: RecordFilter;
   private readonly inputs: DetectionInput[];
   private readonly relays: Map<string, RelayInput>;
   private readonly dedups = new Map<string, DedupStage>();
@@ -131,10 +135,7 @@ export class Pipeline {
       { routes: STATE_ROUTES, target: null },
       ...routesOf(true),
     ]);
-    this.wanted = new Router([
-      ...options.detections.map((detection) => ({ routes: detection.routes, target: true as const })),
-      { routes: STATE_ROUTES, target: true as const },
-    ]);
+    this.wanted = new RecordFilter([...options.detections.flatMap((d) => d.routes), ...STATE_ROUTES]);
     for (const input of this.inputs) this.subscriptions.push(this.subscribe(input));
     for (const relay of this.relays.values()) this.subscriptions.push(this.subscribeRelay(relay));
     this.clock.onBeforeAdvance((next) => {

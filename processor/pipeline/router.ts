@@ -26,7 +26,8 @@ interface SourceIndex<T> {
  */
 export class Router<T> {
   private readonly index = new Map<EventSource, SourceIndex<T>>();
-  private readonly resolved = new Map<string, readonly T[]>();
+  /** Memo per source, then action: no key string is built per event. */
+  private readonly resolved = new Map<EventSource, Map<string, readonly T[]>>();
 
   constructor(entries: Iterable<{ routes: readonly Route[]; target: T }>) {
     for (const { routes, target } of entries) {
@@ -35,18 +36,21 @@ export class Router<T> {
   }
 
   targets(source: EventSource, action: string): readonly T[] {
-    const memoKey = `${source}\u0000${action}`;
-    let targets = this.resolved.get(memoKey);
+    const sourceIndex = this.index.get(source);
+    if (sourceIndex === undefined) return NONE;
+    let memo = this.resolved.get(source);
+    if (memo === undefined) {
+      memo = new Map();
+      this.resolved.set(source, memo);
+    }
+    let targets = memo.get(action);
     if (targets === undefined) {
-      const sourceIndex = this.index.get(source);
-      targets = sourceIndex
-        ? unique([
-            ...sourceIndex.everyAction,
-            ...lookup(sourceIndex.exact, action),
-            ...lookup(sourceIndex.folded, action.toLowerCase()),
-          ])
-        : [];
-      this.resolved.set(memoKey, targets);
+      targets = unique([
+        ...sourceIndex.everyAction,
+        ...lookup(sourceIndex.exact, action),
+        ...lookup(sourceIndex.folded, action.toLowerCase()),
+      ]);
+      memo.set(action, targets);
     }
     return targets;
   }
@@ -94,6 +98,8 @@ function push<T>(map: Map<string, T[]>, key: string, target: T): void {
   list.push(target);
   map.set(key, list);
 }
+
+const NONE: readonly never[] = [];
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];

@@ -36,6 +36,7 @@ import { detection as ec2KeyPairCreated } from './ec2-key-pair-created/detection
 import { detection as ec2LargeInstanceBurst } from './ec2-large-instance-burst/detection.js';
 import { detection as ec2NetworkAclOpenToWorld } from './ec2-network-acl-open-to-world/detection.js';
 import { detection as ec2NetworkChangedManually } from './ec2-network-changed-manually/detection.js';
+import { detection as ec2PasswordDataRead } from './ec2-password-data-read/detection.js';
 import { detection as ec2RouteToInternetOrInstance } from './ec2-route-to-internet-or-instance/detection.js';
 import { detection as ec2SecurityGroupChangedManually } from './ec2-security-group-changed-manually/detection.js';
 import { detection as ec2SecurityGroupOpenToWorld } from './ec2-security-group-open-to-world/detection.js';
@@ -44,6 +45,7 @@ import { detection as ec2SerialConsoleSshKeyPushed } from './ec2-serial-console-
 import { detection as ec2SharedSnapshotCopiedExternally } from './ec2-shared-snapshot-copied-externally/detection.js';
 import { detection as ec2TrafficMirroring } from './ec2-traffic-mirroring/detection.js';
 import { detection as ec2UserDataModified } from './ec2-user-data-modified/detection.js';
+import { detection as ec2UserDataReadBurst } from './ec2-user-data-read-burst/detection.js';
 import { detection as ec2UserDataScriptRun } from './ec2-user-data-script-run/detection.js';
 import { detection as ec2VpcEndpointExposed } from './ec2-vpc-endpoint-exposed/detection.js';
 import { detection as ec2VpcPeeringExternal } from './ec2-vpc-peering-external/detection.js';
@@ -57,9 +59,6 @@ import { detection as eventbridgeRuleDisabled } from './eventbridge-rule-disable
 import { detection as guarddutyDetectorDisabled } from './guardduty-detector-disabled/detection.js';
 import { detection as guarddutyFindingsSuppressed } from './guardduty-findings-suppressed/detection.js';
 import { detection as guarddutyTrustedIpListChanged } from './guardduty-trusted-ip-list-changed/detection.js';
-import { detection as iamPasswordPolicyWeakened } from './iam-password-policy-weakened/detection.js';
-import { detection as ec2PasswordDataRead } from './ec2-password-data-read/detection.js';
-import { detection as ec2UserDataReadBurst } from './ec2-user-data-read-burst/detection.js';
 import { detection as iamAccessDeniedRecon } from './iam-access-denied-recon/detection.js';
 import { detection as iamAccessKeyCreatedForAnotherUser } from './iam-access-key-created-for-another-user/detection.js';
 import { detection as iamAccessKeyQuarantinedByAws } from './iam-access-key-quarantined-by-aws/detection.js';
@@ -72,6 +71,7 @@ import { detection as iamLoginProfileChangedForAnotherUser } from './iam-login-p
 import { detection as iamMfaDeviceRemoved } from './iam-mfa-device-removed/detection.js';
 import { detection as iamPassroleAdminToCompute } from './iam-passrole-admin-to-compute/detection.js';
 import { detection as iamPasswordPolicyDiscovery } from './iam-password-policy-discovery/detection.js';
+import { detection as iamPasswordPolicyWeakened } from './iam-password-policy-weakened/detection.js';
 import { detection as iamPermissionsBoundaryRemoved } from './iam-permissions-boundary-removed/detection.js';
 import { detection as iamPolicyAttachedToUser } from './iam-policy-attached-to-user/detection.js';
 import { detection as iamPolicyVersionDefaultChanged } from './iam-policy-version-default-changed/detection.js';
@@ -107,6 +107,7 @@ import { detection as rdsSecurityGroupIngressAuthorized } from './rds-security-g
 import { detection as rdsSnapshotEnumeration } from './rds-snapshot-enumeration/detection.js';
 import { detection as rdsSnapshotExported } from './rds-snapshot-exported/detection.js';
 import { detection as resourcePolicyOpened } from './resource-policy-opened/detection.js';
+import { detection as rolesanywhereTrustAnchorChanged } from './rolesanywhere-trust-anchor-changed/detection.js';
 import { detection as route53QueryLoggingDeleted } from './route53-query-logging-deleted/detection.js';
 import { detection as s3BatchObjectDeletion } from './s3-batch-object-deletion/detection.js';
 import { detection as s3BucketAclOpened } from './s3-bucket-acl-opened/detection.js';
@@ -121,6 +122,9 @@ import { detection as s3PublicAccessBlockRemoved } from './s3-public-access-bloc
 import { detection as s3RansomNoteUploaded } from './s3-ransom-note-uploaded/detection.js';
 import { detection as s3ReplicationToExternalAccount } from './s3-replication-to-external-account/detection.js';
 import { detection as sagemakerLifecycleConfigChanged } from './sagemaker-lifecycle-config-changed/detection.js';
+import { detection as secretsmanagerBatchSecretRead } from './secretsmanager-batch-secret-read/detection.js';
+import { detection as secretsmanagerSecretPolicyExternal } from './secretsmanager-secret-policy-external/detection.js';
+import { detection as secretsmanagerSecretReadBurst } from './secretsmanager-secret-read-burst/detection.js';
 import { detection as securityMemberDisassociated } from './security-member-disassociated/detection.js';
 import { detection as securityToolsEnumerated } from './security-tools-enumerated/detection.js';
 import { detection as securityhubDisabled } from './securityhub-disabled/detection.js';
@@ -128,28 +132,20 @@ import { detection as securityhubFindingsSuppressed } from './securityhub-findin
 import { detection as sesDiscoveryCall } from './ses-discovery-call/detection.js';
 import { detection as sesEnumeration } from './ses-enumeration/detection.js';
 import { detection as shardwatchFeedDisrupted } from './shardwatch-feed-disrupted/detection.js';
-import { detection as rolesanywhereTrustAnchorChanged } from './rolesanywhere-trust-anchor-changed/detection.js';
-import { detection as secretsmanagerBatchSecretRead } from './secretsmanager-batch-secret-read/detection.js';
-import { detection as secretsmanagerSecretPolicyExternal } from './secretsmanager-secret-policy-external/detection.js';
-import { detection as secretsmanagerSecretReadBurst } from './secretsmanager-secret-read-burst/detection.js';
 import { detection as signinConsoleBruteForce } from './signin-console-brute-force/detection.js';
 import { detection as signinConsoleLoginWithoutMfa } from './signin-console-login-without-mfa/detection.js';
 import { detection as signinConsoleSessionFromCliCredentials } from './signin-console-session-from-cli-credentials/detection.js';
 import { detection as signinIamUserPasswordLogin } from './signin-iam-user-password-login/detection.js';
 import { detection as signinMfaFailure } from './signin-mfa-failure/detection.js';
 import { detection as signinPasswordSpraying } from './signin-password-spraying/detection.js';
+import { detection as signinRootLoginFailed } from './signin-root-login-failed/detection.js';
 import { detection as snapshotCopiedCrossRegion } from './snapshot-copied-cross-region/detection.js';
 import { detection as snapshotOrImageShared } from './snapshot-or-image-shared/detection.js';
 import { detection as ssmDocumentShared } from './ssm-document-shared/detection.js';
+import { detection as ssmParameterDecryptBurst } from './ssm-parameter-decrypt-burst/detection.js';
 import { detection as ssmSendCommandMultipleInstances } from './ssm-send-command-multiple-instances/detection.js';
 import { detection as ssmSessionMultipleInstances } from './ssm-session-multiple-instances/detection.js';
 import { detection as ssmSessionStarted } from './ssm-session-started/detection.js';
-import { detection as vpcEndpointOutsideAccess } from './vpc-endpoint-outside-access/detection.js';
-// defense evasion, logging and detection services, network
-import { detection as vpcFlowLogsDeleted } from './vpc-flow-logs-deleted/detection.js';
-import { detection as wafProtectionRemoved } from './waf-protection-removed/detection.js';
-import { detection as signinRootLoginFailed } from './signin-root-login-failed/detection.js';
-import { detection as ssmParameterDecryptBurst } from './ssm-parameter-decrypt-burst/detection.js';
 import { detection as ssoDeviceCodeTokenCreated } from './sso-device-code-token-created/detection.js';
 import { detection as ssoPermissionSetAdminGranted } from './sso-permission-set-admin-granted/detection.js';
 import { detection as stsAssumeRoleBlockedRole } from './sts-assume-role-blocked-role/detection.js';
@@ -157,6 +153,10 @@ import { detection as stsAssumeRoleBurst } from './sts-assume-role-burst/detecti
 import { detection as stsCredentialScannerValidation } from './sts-credential-scanner-validation/detection.js';
 import { detection as stsFederationTokenCreated } from './sts-federation-token-created/detection.js';
 import { detection as stsSessionTokenByIamUser } from './sts-session-token-by-iam-user/detection.js';
+import { detection as vpcEndpointOutsideAccess } from './vpc-endpoint-outside-access/detection.js';
+// defense evasion, logging and detection services, network
+import { detection as vpcFlowLogsDeleted } from './vpc-flow-logs-deleted/detection.js';
+import { detection as wafProtectionRemoved } from './waf-protection-removed/detection.js';
 
 const entry = (detection: CatalogEntry['detection']): CatalogEntry => ({
   detection,

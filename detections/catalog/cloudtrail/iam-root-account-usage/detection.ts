@@ -44,7 +44,9 @@ export const detection: Detection = {
     'its MFA device and delete any root access keys (IAM console → Security credentials while signed in as ' +
     'root, or Organizations → centralized root access), review the root actions in CloudTrail, and remove ' +
     'root credentials from member accounts (`aws iam delete-login-profile` via centralized root access).',
-  routes: [{ source: 'cloudtrail', actions: '*' }],
+  // Every action, but only root's records: `Root` is userIdentity.type's value, so a record without it
+  // (and without an escape that could hide it) is not root's and is skipped unparsed.
+  routes: [{ source: 'cloudtrail', actions: '*', rawContains: ['Root'] }],
   dedupPeriodMs: hours(1),
   operator: () => (events) => events.pipe(filter(isRootUsage), map(toFinding)),
 };

@@ -41,7 +41,9 @@ export const detection: Detection = {
     'review every call the role made since the finding.',
   routes: [
     { source: 'guardduty', actions: '*' },
-    { source: 'cloudtrail', actions: '*' },
+    // A session named after an instance: the name is the ARN's last segment (`…/i-0abc…`) or the identity's
+    // userName (`"i-0abc…"`), so a record with neither text is not an instance credential call.
+    { source: 'cloudtrail', actions: '*', rawContains: ['/i-', '"i-'] },
   ],
   dedupPeriodMs: hours(1),
   stateful: {
