@@ -60,8 +60,8 @@ describe('shardwatch replay (CLI)', () => {
     const findings = readJsonl<Finding>(out);
     const distinct = [...new Map(findings.map((f) => [f.id, f])).values()];
     expect(countBy(distinct, (f) => f.detection)).toEqual(EXPECTED_SAMPLE_FINDINGS);
-    // five dedup roll-ups rewrite a finding under its id with the merged count
-    expect(findings.length - distinct.length).toBe(5);
+    // nine dedup roll-ups rewrite a finding under its id with the merged count
+    expect(findings.length - distinct.length).toBe(9);
     expect(readFileSync(join(dir, 'findings.dead-letters.jsonl'), 'utf8')).toBe('');
     expect(stderr).toContain('dead letters: 0');
     expect(stderr).toMatch(/events: cloudtrail \d+, guardduty \d+, flowlog \d+/);
@@ -137,8 +137,8 @@ describe('shardwatch replay (CLI)', () => {
       // batches go out concurrently: compare as sets (roll-ups repeat an id, so sorted lists)
       expect(published(alert).sort()).toEqual(idsOf('alert').sort());
       expect(published(notify).sort()).toEqual(idsOf('notify').sort());
-      expect(idsOf('alert').length + idsOf('notify').length).toBe(29);
-      expect(stderr).toMatch(/sns +written 29, rejected 0/);
+      expect(idsOf('alert').length + idsOf('notify').length).toBe(40);
+      expect(stderr).toMatch(/sns +written 40, rejected 0/);
     } finally {
       await sns.close();
     }
@@ -215,20 +215,33 @@ describe('shardwatch replay (CLI)', () => {
 const EXPECTED_SAMPLE_FINDINGS: Record<string, number> = {
   'cloudtrail-logging-tampered': 2,
   'ec2-instance-admin-profile': 1,
+  'ec2-instance-credentials-discovery-burst': 1,
+  'ec2-instance-credentials-external-use': 1,
   'ec2-instance-forbidden-region': 1,
+  'ec2-instance-lifecycle-change': 24,
   'ec2-instance-missing-tags': 1,
   'ec2-instance-unapproved-type': 1,
   'ec2-large-instance-burst': 1,
+  'ec2-security-group-changed-manually': 3,
   'ec2-security-group-open-to-world': 2,
+  'flowlog-delivery-gap': 5,
   'flowlog-inbound-admin-port-from-internet': 2,
   'flowlog-port-scan': 1,
+  'flowlog-records-skipped': 1,
   'guardduty-detector-disabled': 2,
-  'guardduty-high-severity-finding': 3,
+  'guardduty-findings-by-family': 6,
+  'guardduty-high-severity-finding': 2,
   'guardduty-instance-compromise-credential-use': 1,
-  'iam-policy-attached-to-user': 1,
+  'guardduty-instance-credential-exfiltration': 1,
+  'guardduty-low-severity-finding': 3,
+  'guardduty-medium-severity-finding': 2,
+  'iam-admin-policy-granted': 2,
+  'iam-configuration-changed': 2,
+  'iam-entity-created-manually': 2,
   'iam-root-account-usage': 1,
   'iam-user-created': 1,
   'signin-console-brute-force': 1,
   'signin-console-login-without-mfa': 1,
+  'signin-iam-user-password-login': 3,
   'signin-password-spraying': 1,
 };

@@ -26,6 +26,8 @@ export interface ShardwatchServiceProps {
   settings: ShardwatchSettings;
   /** The stream this service consumes and its lease table. */
   reads: { stream: kinesis.Stream; leases: dynamodb.Table };
+  /** Role detect: the table of its keyed shards' engine snapshots. */
+  snapshots?: dynamodb.Table | undefined;
   /** Role ingest: the keyed stream it re-publishes to. */
   publishesTo?: kinesis.Stream | undefined;
   sinks: { topics: sns.Topic[]; topicKey: kms.Key; timestreamTable: string | undefined };
@@ -144,7 +146,7 @@ export function iteratorAge(stream: kinesis.Stream): cloudwatch.Metric {
  * checks this against processor/), on the resources of this deployment.
  */
 function taskStatements(props: ShardwatchServiceProps): iam.PolicyStatement[] {
-  const { reads, publishesTo, sinks } = props;
+  const { reads, snapshots, publishesTo, sinks } = props;
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadStream',
@@ -173,6 +175,19 @@ function taskStatements(props: ShardwatchServiceProps): iam.PolicyStatement[] {
       resources: [sinks.topicKey.keyArn],
     }),
   ];
+  if (snapshots)
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'EngineSnapshots',
+        actions: [
+          'dynamodb:DescribeTable',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [snapshots.tableArn],
+      }),
+    );
   if (publishesTo)
     statements.push(
       new iam.PolicyStatement({

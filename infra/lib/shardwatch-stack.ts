@@ -69,6 +69,18 @@ export class ShardwatchStack extends Stack {
     const split = settings.roles === 'split';
     this.keyedStream = split ? stream('KeyedStream', settings.keyedShards) : undefined;
     const keyedLeases = split ? leaseTable('KeyedLeases') : undefined;
+    // Detect saves each keyed shard's engine with its checkpoint in `<keyed lease table>-snapshots`.
+    const keyedSnapshots = keyedLeases
+      ? new dynamodb.Table(this, 'KeyedSnapshots', {
+          tableName: `${keyedLeases.tableName}-snapshots`,
+          partitionKey: { name: 'shardId', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'part', type: dynamodb.AttributeType.STRING },
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          encryption: dynamodb.TableEncryption.AWS_MANAGED,
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined;
 
     // ── sources: CloudTrail via CloudWatch Logs, GuardDuty via EventBridge ───────────────────────────────
     const logsToKinesis = new iam.Role(this, 'CloudTrailToStreamRole', {
@@ -295,6 +307,7 @@ export class ShardwatchStack extends Stack {
             ...serviceProps,
             role: 'detect',
             reads: { stream: this.keyedStream as kinesis.Stream, leases: keyedLeases as dynamodb.Table },
+            snapshots: keyedSnapshots,
           }),
         ]
       : [

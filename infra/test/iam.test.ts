@@ -115,7 +115,10 @@ describe('task roles', () => {
     expect(taskRoleActions(split, 'Ingest')).toEqual(
       [...read, ...leases, ...findings, ...timestream, 'kinesis:PutRecords'].sort(),
     );
-    expect(taskRoleActions(split, 'Detect')).toEqual([...read, ...leases, ...findings, ...timestream].sort());
+    const snapshots = ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query'];
+    expect(taskRoleActions(split, 'Detect')).toEqual(
+      [...read, ...leases, ...snapshots, ...findings, ...timestream].sort(),
+    );
     // InfluxDB is written over HTTP with a token: no AWS call.
     expect(taskRoleActions(single, 'All')).toEqual([...read, ...leases, ...findings].sort());
   });

@@ -22,14 +22,27 @@ describe('the CDK template (split roles, Timestream for LiveAnalytics)', () => {
     });
   });
 
-  it('has both lease tables: KCL key, on demand, point-in-time recovery, encrypted', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  it('has both lease tables (KCL key) and the keyed shards\' snapshot table named after its lease table: on demand, point-in-time recovery, encrypted', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.allResourcesProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
+    const tables = Object.entries(template.findResources('AWS::DynamoDB::Table'));
+    const leases = tables.filter(([id]) => id.includes('Leases'));
+    expect(leases).toHaveLength(2);
+    for (const [, table] of leases)
+      expect(table.Properties.KeySchema).toEqual([{ AttributeName: 'leaseKey', KeyType: 'HASH' }]);
+    const [snapshotsId, snapshots] = tables.find(([id]) => id.includes('KeyedSnapshots')) ?? [];
+    expect(snapshotsId).toBeDefined();
+    expect(snapshots?.Properties.KeySchema).toEqual([
+      { AttributeName: 'shardId', KeyType: 'HASH' },
+      { AttributeName: 'part', KeyType: 'RANGE' },
+    ]);
+    // processor/consumer/roles/roles.ts reads `${keyed lease table}-snapshots`
+    const keyedLeasesId = leases.find(([id]) => id.includes('KeyedLeases'))?.[0];
+    expect(snapshots?.Properties.TableName).toEqual({ 'Fn::Join': ['', [{ Ref: keyedLeasesId }, '-snapshots']] });
   });
 
   it('feeds the source stream from the CloudTrail log group and from GuardDuty findings', () => {

@@ -105,5 +105,28 @@ export function catalogMarkdown(detections: readonly Detection[]): string {
     }
     lines.push('');
   }
+  lines.push(...stratusCoverage(detections));
   return `${lines.join('\n')}`;
+}
+
+/** Stratus Red Team techniques, each with the detections that declare it. */
+function stratusCoverage(detections: readonly Detection[]): string[] {
+  const byTechnique = new Map<string, string[]>();
+  for (const detection of detections)
+    for (const technique of detection.stratus ?? [])
+      byTechnique.set(technique, [...(byTechnique.get(technique) ?? []), detection.id]);
+  if (byTechnique.size === 0) return [];
+  const lines = [
+    '## Stratus Red Team coverage',
+    '',
+    `${byTechnique.size} [Stratus Red Team](https://stratus-red-team.cloud/attack-techniques/list/) techniques, each with`,
+    'the detections that raise a finding on the CloudTrail it leaves.',
+    '',
+    '| technique | detections |',
+    '|---|---|',
+  ];
+  for (const [technique, ids] of [...byTechnique].sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(`| \`${technique}\` | ${ids.map((id) => `\`${id}\``).join(', ')} |`);
+  lines.push('');
+  return lines;
 }

@@ -96,6 +96,7 @@ allowList:
       checkpointIntervalMs: 5_000,
       horizonMs: 3_600_000,
       idleTimeoutMs: 30_000,
+      snapshotIntervalMs: 60_000,
       fanOut: false,
     });
     const config = parseConfig(`
@@ -110,6 +111,7 @@ consumer:
   checkpointInterval: 1500
   horizon: 2h
   idleTimeout: 45s
+  snapshotInterval: 2m
   keyedStream: { stream: sw-keyed, leaseTable: sw-keyed-leases }
   fanOut: true
   healthPort: 8080
@@ -125,6 +127,7 @@ consumer:
       checkpointIntervalMs: 1_500,
       horizonMs: 7_200_000,
       idleTimeoutMs: 45_000,
+      snapshotIntervalMs: 120_000,
       keyedStream: { stream: 'sw-keyed', leaseTable: 'sw-keyed-leases' },
       fanOut: true,
       healthPort: 8080,

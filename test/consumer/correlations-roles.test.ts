@@ -94,15 +94,15 @@ describe('correlations under `--role ingest` + `--role detect`', () => {
     const replayed = await replayFindings([json, flows]);
     const expected = lastVersions(replayed);
 
-    const config = (name: string, leaseTable: string) => {
+    // `all` without the keyed stream is the single process that holds every window; the split pair shares one.
+    const config = (name: string, leaseTable: string, keyed: boolean) => {
       const path = join(directory, `${name}.yaml`);
       writeFileSync(
         path,
         `consumer:
   stream: ${SOURCE}
   leaseTable: ${leaseTable}
-  keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }
-  region: us-east-1
+${keyed ? `  keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }\n` : ''}  region: us-east-1
   endpoints: { kinesis: '${env.kinesis.endpoint}', dynamodb: '${env.dynamo.endpoint}' }
   checkpointInterval: 200ms
 `,
@@ -125,8 +125,8 @@ describe('correlations under `--role ingest` + `--role detect`', () => {
       env.children.push(child);
       return { child, out };
     };
-    const all = start('all', config('all', 'all-leases'));
-    const splitConfig = config('split', 'split-leases');
+    const all = start('all', config('all', 'all-leases', false));
+    const splitConfig = config('split', 'split-leases', true);
     const ingest = start('ingest', splitConfig);
     const detect = start('detect', splitConfig);
     const split = () => lastVersions([...findingsIn(ingest.out), ...findingsIn(detect.out)]);

@@ -60,14 +60,48 @@ function runInstances(): SecurityEvent {
 describe('KeyedRoutes over the stateful catalog', () => {
   it('has the stateful detections this test expects', () => {
     expect(stateful.map((detection) => detection.id).sort()).toEqual([
+      'access-denied-then-succeeded',
+      'account-new-region-used',
+      'bedrock-models-enumerated-across-regions',
+      'discovery-api-enumeration',
+      'ec2-console-output-collected',
       'ec2-instance-admin-profile',
+      'ec2-instance-connect-multiple-instances',
+      'ec2-instance-credentials-discovery-burst',
+      'ec2-instance-credentials-new-origin',
+      'ec2-instances-mass-stopped-or-terminated',
       'ec2-large-instance-burst',
+      'ec2-password-data-read',
+      'ec2-user-data-read-burst',
+      'ec2-user-data-script-run',
+      'ec2-user-data-swap',
+      'flowlog-delivery-gap',
+      'flowlog-eni-egress-above-baseline',
       'flowlog-port-scan',
+      'flowlog-rejected-connection-spike',
+      'flowlog-threat-list-traffic',
+      'guardduty-finding-then-principal-activity',
+      'guardduty-findings-by-family',
       'guardduty-instance-compromise-credential-use',
+      'iam-access-denied-recon',
+      'iam-enumeration-burst',
+      'iam-passrole-admin-to-compute',
+      'iam-user-backdoor-chain',
+      'mass-destruction-by-principal',
+      's3-bucket-exposed-after-block-removed',
       's3-object-deletion-burst',
       's3-objects-encrypted-with-customer-key',
+      'secretsmanager-secret-read-burst',
+      'security-tools-enumerated',
+      'ses-enumeration',
       'signin-console-brute-force',
+      'signin-new-country-or-network',
+      'signin-no-mfa-session-security-changes',
       'signin-password-spraying',
+      'ssm-parameter-decrypt-burst',
+      'ssm-send-command-multiple-instances',
+      'ssm-session-multiple-instances',
+      'sts-assume-role-burst',
     ]);
   });
 
@@ -79,8 +113,9 @@ describe('KeyedRoutes over the stateful catalog', () => {
     expect(catalogRoutes.wants('guardduty', 'UnauthorizedAccess:EC2/TorClient')).toBe(true);
     expect(catalogRoutes.wants('flowlog', 'REJECT')).toBe(true);
     expect(catalogRoutes.wants('flowlog', 'ACCEPT')).toBe(true);
-    expect(catalogRoutes.wants('flowlog', 'NODATA')).toBe(false);
-    expect(catalogRoutes.wants('flowlog', 'SKIPDATA')).toBe(false);
+    // flowlog-delivery-gap counts every record of an interface as a heartbeat, idle intervals included.
+    expect(catalogRoutes.wants('flowlog', 'NODATA')).toBe(true);
+    expect(catalogRoutes.wants('flowlog', 'SKIPDATA')).toBe(true);
   });
 
   it('keys a failed ConsoleLogin by account (brute force) and source IP (spraying) only', () => {
@@ -112,9 +147,10 @@ describe('KeyedRoutes over the stateful catalog', () => {
         arn: `arn:aws:sts::${ACCOUNT}:assumed-role/web/${instance}`,
       },
     });
-    expect(catalogRoutes.keysOf(stolen)).toEqual([instance]);
-    // The same call without an IP address (an AWS service acting for the role) is nobody's.
-    expect(catalogRoutes.keysOf({ ...stolen, srcIp: 'ec2.amazonaws.com' })).toEqual([]);
+    // The account key is account-new-region-used's (it learns every call's region).
+    expect(catalogRoutes.keysOf(stolen)).toEqual([ACCOUNT, instance]);
+    // The same call without an IP address (an AWS service acting for the role) is not the instance's.
+    expect(catalogRoutes.keysOf({ ...stolen, srcIp: 'ec2.amazonaws.com' })).toEqual([ACCOUNT]);
   });
 
   it('keys a GuardDuty finding by its instance', () => {
@@ -140,10 +176,48 @@ describe('KeyedRoutes over the stateful catalog', () => {
     expect(catalogRoutes.keysOf(finding)).toEqual(['i-0123456789abcdef0']);
   });
 
-  it('keys a flow record by account and wants no NODATA record', () => {
-    const reject = testEvent({ id: 'flow-1', time: 1_000, source: 'flowlog', action: 'REJECT' });
-    expect(catalogRoutes.keysOf(reject)).toEqual([ACCOUNT]);
-    expect(catalogRoutes.keysOf({ ...reject, action: 'NODATA' })).toEqual([]);
+  it('keys a flow record by its interface, and a rejected probe also by its source address', () => {
+    const flow = {
+      version: 2,
+      interfaceId: 'eni-0a1b2c3d',
+      srcAddr: '198.51.100.7',
+      dstAddr: '10.0.1.5',
+      srcPort: 49152,
+      dstPort: 22,
+      protocol: 6,
+      packets: 1,
+      bytes: 40,
+      start: 1_000,
+      end: 61_000,
+      action: 'REJECT',
+      logStatus: 'OK',
+      vpcId: null,
+      subnetId: null,
+      instanceId: null,
+      tcpFlags: null,
+      trafficType: null,
+      pktSrcAddr: null,
+      pktDstAddr: null,
+      azId: null,
+      sublocationType: null,
+      sublocationId: null,
+      pktSrcAwsService: null,
+      pktDstAwsService: null,
+      flowDirection: null,
+      trafficPath: null,
+    };
+    const reject = testEvent({ id: 'flow-1', time: 1_000, source: 'flowlog', action: 'REJECT', flow });
+    expect(catalogRoutes.keysOf(reject)).toEqual(['198.51.100.7', 'eni-0a1b2c3d']);
+    const idle = {
+      ...flow,
+      srcAddr: null,
+      dstAddr: null,
+      srcPort: null,
+      dstPort: null,
+      action: null,
+      logStatus: 'NODATA',
+    };
+    expect(catalogRoutes.keysOf({ ...reject, action: 'NODATA', flow: idle })).toEqual(['eni-0a1b2c3d']);
   });
 });
 
