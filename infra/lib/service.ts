@@ -179,12 +179,7 @@ function taskStatements(props: ShardwatchServiceProps): iam.PolicyStatement[] {
     statements.push(
       new iam.PolicyStatement({
         sid: 'EngineSnapshots',
-        actions: [
-          'dynamodb:DescribeTable',
-          'dynamodb:PutItem',
-          'dynamodb:Query',
-          'dynamodb:BatchWriteItem',
-        ],
+        actions: ['dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
         resources: [snapshots.tableArn],
       }),
     );

@@ -115,7 +115,12 @@ describe('task roles', () => {
     expect(taskRoleActions(split, 'Ingest')).toEqual(
       [...read, ...leases, ...findings, ...timestream, 'kinesis:PutRecords'].sort(),
     );
-    const snapshots = ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query'];
+    const snapshots = [
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DescribeTable',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ];
     expect(taskRoleActions(split, 'Detect')).toEqual(
       [...read, ...leases, ...snapshots, ...findings, ...timestream].sort(),
     );

@@ -22,7 +22,7 @@ describe('the CDK template (split roles, Timestream for LiveAnalytics)', () => {
     });
   });
 
-  it('has both lease tables (KCL key) and the keyed shards\' snapshot table named after its lease table: on demand, point-in-time recovery, encrypted', () => {
+  it("has both lease tables (KCL key) and the keyed shards' snapshot table named after its lease table: on demand, point-in-time recovery, encrypted", () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 3);
     template.allResourcesProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -42,7 +42,9 @@ describe('the CDK template (split roles, Timestream for LiveAnalytics)', () => {
     ]);
     // processor/consumer/roles/roles.ts reads `${keyed lease table}-snapshots`
     const keyedLeasesId = leases.find(([id]) => id.includes('KeyedLeases'))?.[0];
-    expect(snapshots?.Properties.TableName).toEqual({ 'Fn::Join': ['', [{ Ref: keyedLeasesId }, '-snapshots']] });
+    expect(snapshots?.Properties.TableName).toEqual({
+      'Fn::Join': ['', [{ Ref: keyedLeasesId }, '-snapshots']],
+    });
   });
 
   it('feeds the source stream from the CloudTrail log group and from GuardDuty findings', () => {
