@@ -7,7 +7,7 @@ export interface GroundTruthScore {
   labels: number;
   /** Labels with at least one matching finding. */
   found: number;
-  /** Distinct findings (last version per id). */
+  /** Distinct findings scored: the labelled detections' notify and alert findings (first version per id). */
   findings: number;
   /** Findings that match a label. */
   truePositives: number;
@@ -26,14 +26,20 @@ export function readLabels(path: string): Label[] {
 }
 
 /**
- * Precision and recall of findings against labels: a finding matches a label of its detection and dedup
- * key whose time range holds the finding's time (a dedup roll-up counts as its first finding).
+ * Precision and recall of alerts against labels: a finding matches a label of its detection and dedup
+ * key whose time range holds the finding's time (a dedup roll-up counts as its first finding). Scored: the
+ * findings of the detections the labels name, at the notify and alert tiers (`log` is context kept for
+ * forensics). Other detections also fire on the injected attacks (a backdoor user is also a manual IAM change);
+ * the corpus labels the one each scenario is written for.
  *
  *   scoreFindings(findings, readLabels('bench/data/corpus-1000000/labels.jsonl')).recall // 1
  */
 export function scoreFindings(findings: readonly Finding[], labels: readonly Label[]): GroundTruthScore {
   const distinct = new Map<string, Finding>();
-  for (const finding of findings) if (!distinct.has(finding.id)) distinct.set(finding.id, finding);
+  const labelled = new Set(labels.map((label) => label.detection));
+  for (const finding of findings)
+    if (finding.tier !== 'log' && labelled.has(finding.detection) && !distinct.has(finding.id))
+      distinct.set(finding.id, finding);
   const matches = (finding: Finding, label: Label) =>
     label.detection === finding.detection &&
     label.key === finding.dedupKey &&

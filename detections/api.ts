@@ -27,6 +27,12 @@ export interface Route {
    * instance sessions) does not make every record parsed. Omitted: every record of these actions.
    */
   rawContains?: readonly string[];
+  /**
+   * CloudTrail: the detection ignores records marked `"readOnly": true` (it reads changes only), so the
+   * prefilter may skip them unparsed — most of a trail is reads. Without `rawContains`; a record with no
+   * `readOnly` field counts as a change.
+   */
+  changesOnly?: boolean;
 }
 
 /** MITRE ATT&CK enterprise tactics, as kebab-case names; the catalog documentation groups by the first. */
@@ -106,6 +112,11 @@ export interface DetectionMeta {
   panther?: { rules: readonly string[]; differences?: readonly PantherDifference[] };
   /** Stratus Red Team technique ids whose CloudTrail this detection catches, e.g. `aws.defense-evasion.cloudtrail-stop`. */
   stratus?: readonly string[];
+  /**
+   * false: off unless the config enables it (`detections: { <id>: { enabled: true } }`), for a detection
+   * whose cost most deployments should choose (one that must parse every read call, say).
+   */
+  enabledByDefault?: false;
   /** Link to the runbook. */
   runbook: string;
   /** How to fix it, for the engineer reading the finding. */

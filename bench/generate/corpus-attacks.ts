@@ -212,7 +212,7 @@ export function attackRound(random: SeededRandom, org: Org, start: number, round
         description: 'temp debug',
       }),
     );
-    label('ssh-open-to-world', 'ec2-security-group-open-to-world', `${groupId}:tcp:22-22:0.0.0.0/0`, at(28));
+    label('ssh-open-to-world', 'ec2-security-group-open-to-world', `${groupId}:tcp 22:0.0.0.0/0`, at(28));
   }
   // 8. SSH from the internet accepted by a web server.
   {
@@ -267,8 +267,8 @@ export function attackRound(random: SeededRandom, org: Org, start: number, round
     label('iam-persistence', 'iam-user-created', `${account.id}:${user}`, at(34));
     label(
       'iam-persistence',
-      'iam-policy-attached-to-user',
-      `${account.id}:${user}:${ADMIN_POLICY}`,
+      'iam-admin-policy-granted',
+      `${account.id}:user/${user}:${ADMIN_POLICY}`,
       at(34, 30),
     );
   }
@@ -388,6 +388,12 @@ export function attackRound(random: SeededRandom, org: Org, start: number, round
         instanceIds: [instanceId],
         instanceProfileArn: `arn:aws:iam::${account.id}:instance-profile/${profile}`,
       }),
+    );
+    label(
+      'admin-instance-profile',
+      'iam-admin-policy-granted',
+      `${account.id}:role/${role}:${ADMIN_POLICY}`,
+      at(56, 20),
     );
     label(
       'admin-instance-profile',

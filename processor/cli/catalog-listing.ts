@@ -94,11 +94,13 @@ export function catalogMarkdown(detections: readonly Detection[]): string {
     for (const detection of group) {
       const actions = detection.routes
         .map(
-          (route) => `${route.source}: ${route.actions === '*' ? 'every action' : route.actions.join(', ')}`,
+          (route) =>
+            `${route.source}: ${route.actions === '*' ? 'every action' : route.actions.join(', ')}` +
+            (route.changesOnly ? ' (changes only)' : ''),
         )
         .join('; ');
       lines.push(
-        `| [\`${detection.id}\`](${detection.runbook}) | ${detection.severity} / ${detection.tier ?? tierFor(detection.severity)} | ` +
+        `| [\`${detection.id}\`](${detection.runbook})${detection.enabledByDefault === false ? ' (off by default)' : ''} | ${detection.severity} / ${detection.tier ?? tierFor(detection.severity)} | ` +
           `**${cell(detection.title)}.** ${cell(detection.description)} | ${cell(actions)} | ${detection.mitre.join(', ')} | ` +
           `${failedCallsLabel(detection)} | ${cell(pantherIds(detection))} | ${(detection.stratus ?? []).join(', ')} |`,
       );

@@ -15,12 +15,14 @@ export function enabledDetections(
   return enabledOf(config, [...catalog.map((entry) => entry.detection), ...sigma]);
 }
 
-/** The detections the config does not switch off, with their params by id. */
+/** The detections the config enables, or does not switch off when they are on by default, with their params. */
 export function enabledOf(
   config: ShardwatchConfig,
   all: readonly Detection[],
 ): { detections: Detection[]; params: Record<string, DetectionParams> } {
-  const detections = all.filter((detection) => config.detections[detection.id]?.enabled ?? true);
+  const detections = all.filter(
+    (detection) => config.detections[detection.id]?.enabled ?? detection.enabledByDefault !== false,
+  );
   const params: Record<string, DetectionParams> = {};
   for (const detection of detections) params[detection.id] = config.detections[detection.id]?.params ?? {};
   return { detections, params };

@@ -2,6 +2,7 @@ import type { EventSource } from '../../schemas/types.js';
 import { DecodeError } from './dead-letter.js';
 import { DEFAULT_FLOW_FORMAT, type FlowFormat, parseFlowFormat } from './flow-format.js';
 import { CloudTrailScan } from './prefilter.js';
+import type { RawNeed } from './record-filter.js';
 
 export interface DecodeOptions {
   /** Custom flow-log format, `${version} ${vpc-id} ...` or `version vpc-id ...`; default: version 2. */
@@ -12,11 +13,11 @@ export interface DecodeOptions {
    */
   wants?: (source: EventSource, action: string) => boolean;
   /**
-   * With `wants`: for a wanted action, the strings one of which a record's raw text must contain to be
-   * wanted (null: every record of the action). Tested on the text before parsing; a text with a backslash
-   * (an escape could hide a needle) is always parsed.
+   * With `wants`: for a wanted action, what a record's raw text must show to be wanted (null: every record of
+   * the action): one of the needles, or with `changes`, no top-level `"readOnly": true`. Tested on the text
+   * before parsing; a text with a backslash (an escape could hide a needle) is always parsed.
    */
-  needles?: (source: EventSource, action: string) => readonly string[] | null;
+  rawNeed?: (source: EventSource, action: string) => RawNeed | null;
   /** Default 1 MiB (the Kinesis record limit). */
   maxRecordBytes?: number;
   /**
@@ -32,7 +33,7 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 /** Options resolved once per call: the flow format is parsed here, not per line. */
 export interface DecodeContext {
   wants: ((source: EventSource, action: string) => boolean) | undefined;
-  needles: (source: EventSource, action: string) => readonly string[] | null;
+  rawNeed: (source: EventSource, action: string) => RawNeed | null;
   /** Whether scanning CloudTrail text for its action before parsing can skip anything. */
   scanCloudTrail: boolean;
   /** The prefilter's scan of CloudTrail text, reused record after record. */
@@ -49,14 +50,14 @@ export interface DecodeContext {
  *   const context = decodeContext({ flowFormat: 'version account-id start action' });
  */
 export function decodeContext(options: DecodeOptions = {}): DecodeContext {
-  const needles = options.needles ?? noNeedles;
+  const rawNeed = options.rawNeed ?? everyRecord;
   return {
     wants: options.wants,
-    needles,
-    // A route that wants every CloudTrail action without a needle makes every record wanted.
+    rawNeed,
+    // A route that wants every record of every CloudTrail action makes every record wanted.
     scanCloudTrail:
       options.wants !== undefined &&
-      (!options.wants('cloudtrail', '*') || needles('cloudtrail', '*') !== null),
+      (!options.wants('cloudtrail', '*') || rawNeed('cloudtrail', '*') !== null),
     scan: new CloudTrailScan(),
     defer: options.defer === true,
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
@@ -65,7 +66,7 @@ export function decodeContext(options: DecodeOptions = {}): DecodeContext {
   };
 }
 
-function noNeedles(): null {
+function everyRecord(): null {
   return null;
 }
 

@@ -15,7 +15,8 @@ import {
   runInstances,
 } from '../../test/corpus/decode/records.js';
 import { decodeFile, decodeJson, decodeRecord } from './index.js';
-import { scanCloudTrailAction } from './prefilter.js';
+import { markedReadOnly, scanCloudTrailAction } from './prefilter.js';
+import type { RawNeed } from './record-filter.js';
 
 const origin = { input: 'prefilter', offset: '0' };
 /** Wants RunInstances, REJECT flows and SSH brute force only. */
@@ -28,9 +29,9 @@ const text = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 describe('rawContains needles', () => {
   /** Every CloudTrail action wanted, but only records that mention root or an instance session. */
   const wantsAll = (): boolean => true;
-  const needles = (source: EventSource): readonly string[] | null =>
-    source === 'cloudtrail' ? ['Root', '/i-'] : null;
-  const options = { wants: wantsAll, needles };
+  const rawNeed = (source: EventSource): RawNeed | null =>
+    source === 'cloudtrail' ? { needles: ['Root', '/i-'], changes: false } : null;
+  const options = { wants: wantsAll, rawNeed };
   const rootLogin = consoleLogin();
   const instanceCall = runInstances({
     userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/web/i-0abc12345' },
@@ -57,15 +58,42 @@ describe('rawContains needles', () => {
   });
 
   it('tests needles only where every route wanting the action declared some', () => {
-    const runWithout = (source: EventSource, action: string): readonly string[] | null =>
-      source === 'cloudtrail' && action !== 'ec2:RunInstances' ? ['Root'] : null;
+    const runWithout = (source: EventSource, action: string): RawNeed | null =>
+      source === 'cloudtrail' && action !== 'ec2:RunInstances' ? { needles: ['Root'], changes: false } : null;
     const decoded = [createUser(), runInstances()].map((record) =>
-      decodeRecord(text(record), origin, { wants: wantsAll, needles: runWithout }),
+      decodeRecord(text(record), origin, { wants: wantsAll, rawNeed: runWithout }),
     );
     expect(decoded.map((result) => [result.events.length, result.skipped])).toEqual([
       [0, 1],
       [1, 0],
     ]);
+  });
+});
+
+describe('changesOnly routes', () => {
+  const changes = { wants: (): boolean => true, rawNeed: () => ({ needles: [], changes: true }) };
+  const read = { ...createUser(), eventName: 'ListUsers', readOnly: true };
+
+  it('skip a record marked read-only, and parse a change or a record without the field', () => {
+    expect(decodeRecord(text(read), origin, changes).skipped).toBe(1);
+    expect(decodeRecord(Buffer.from(JSON.stringify(read, null, 2)), origin, changes).skipped).toBe(1);
+    expect(decodeRecord(text({ ...createUser(), readOnly: false }), origin, changes).events.length).toBe(1);
+    const { readOnly: _omitted, ...unmarked } = read;
+    expect(decodeRecord(text(unmarked), origin, changes).events.length).toBe(1);
+  });
+
+  it('parse a change whose request holds its own readOnly: true (ECS mount points), or an odd value', () => {
+    const mount = {
+      ...createUser(),
+      eventSource: 'ecs.amazonaws.com',
+      eventName: 'RegisterTaskDefinition',
+      readOnly: false,
+      requestParameters: { containerDefinitions: [{ mountPoints: [{ readOnly: true }] }] },
+    };
+    expect(decodeRecord(text(mount), origin, changes).events.length).toBe(1);
+    expect(markedReadOnly('{"readOnly":"true"}')).toBe(false);
+    expect(markedReadOnly('{"readOnly" :  true}')).toBe(true);
+    expect(markedReadOnly('{"readonly":true}')).toBe(false);
   });
 });
 

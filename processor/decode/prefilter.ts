@@ -82,8 +82,9 @@ export function skippableTime(text: string, context: DecodeContext): number | nu
   if (!scan.read(text)) return null;
   const action = cloudTrailAction(scan.eventSource, scan.eventName);
   if (context.wants?.('cloudtrail', action) !== false) {
-    const needles = context.needles('cloudtrail', action);
-    if (needles === null || mayContain(text, needles)) return null;
+    const need = context.rawNeed('cloudtrail', action);
+    if (need === null || mayContain(text, need.needles) || (need.changes && !markedReadOnly(text)))
+      return null;
   }
   return scan.time();
 }
@@ -93,9 +94,24 @@ export function skippableTime(text: string, context: DecodeContext): number | nu
  * is, so a missing needle is truly absent; with one, an escape could hide it, and the record is parsed.
  */
 function mayContain(text: string, needles: readonly string[]): boolean {
+  if (needles.length === 0) return false;
   if (text.includes('\\')) return true;
   for (const needle of needles) if (text.includes(needle)) return true;
   return false;
+}
+
+/**
+ * Whether the text's one `readOnly` key says `true`. Two keys (a request may hold its own `readOnly`, as
+ * ECS mount points do) leave it unsure, and the record is parsed. CloudTrail writes the record's own
+ * `readOnly` on API calls; a lower-cased export (`readonly`) is always parsed.
+ */
+export function markedReadOnly(text: string): boolean {
+  const key = text.indexOf('"readOnly"');
+  if (key < 0 || text.indexOf('"readOnly"', key + 10) >= 0) return false;
+  let position = skipSpace(text, key + 10);
+  if (text.charCodeAt(position) !== 0x3a /* : */) return false;
+  position = skipSpace(text, position + 1);
+  return text.startsWith('true', position);
 }
 
 /**

@@ -11,10 +11,13 @@ describe('RecordFilter', () => {
 
   it('wants an action some route covers; needles only where every covering route has some', () => {
     expect(filter.wants('cloudtrail', 's3:ListBuckets')).toBe(true);
-    expect(filter.needles('cloudtrail', 's3:ListBuckets')).toEqual(['Root', '/i-']);
+    expect(filter.rawNeed('cloudtrail', 's3:ListBuckets')).toEqual({
+      needles: ['Root', '/i-'],
+      changes: false,
+    });
     expect([
       filter.wants('cloudtrail', 'ec2:RunInstances'),
-      filter.needles('cloudtrail', 'ec2:RunInstances'),
+      filter.rawNeed('cloudtrail', 'ec2:RunInstances'),
     ]).toEqual([true, null]);
     expect([filter.wants('flowlog', 'ACCEPT'), filter.wants('guardduty', 'Recon:EC2/Portscan')]).toEqual([
       false,
@@ -23,12 +26,35 @@ describe('RecordFilter', () => {
   });
 
   it("answers for '*' whether every action is wanted, and with which needles", () => {
-    expect([filter.wants('cloudtrail', '*'), filter.needles('cloudtrail', '*')]).toEqual([
+    expect([filter.wants('cloudtrail', '*'), filter.rawNeed('cloudtrail', '*')]).toEqual([
       true,
-      ['Root', '/i-'],
+      { needles: ['Root', '/i-'], changes: false },
     ]);
     const everything = new RecordFilter([{ source: 'cloudtrail', actions: '*' }]);
-    expect(everything.needles('cloudtrail', '*')).toBeNull();
+    expect(everything.rawNeed('cloudtrail', '*')).toBeNull();
+  });
+
+  it('needs the changes of every action for a changesOnly route, with the needles of the others', () => {
+    const changes = new RecordFilter([
+      { source: 'cloudtrail', actions: '*', changesOnly: true },
+      { source: 'cloudtrail', actions: '*', rawContains: ['Root'] },
+      { source: 'cloudtrail', actions: ['iam:CreateUser'] },
+    ]);
+    expect(changes.rawNeed('cloudtrail', 's3:ListBuckets')).toEqual({ needles: ['Root'], changes: true });
+    expect(changes.rawNeed('cloudtrail', 'iam:CreateUser')).toBeNull();
+  });
+
+  it("matches Sigma's patterns and case as the router does", () => {
+    const sigma = new RecordFilter([
+      { source: 'cloudtrail', actions: ['lambda:*'] },
+      { source: 'cloudtrail', actions: ['*:ConsoleLogin'] },
+      { source: 'cloudtrail', actions: ['iam:createuser'], ignoreCase: true },
+    ]);
+    expect(
+      ['lambda:UpdateFunctionCode', 'signin:ConsoleLogin', 'iam:CreateUser', 's3:ListBuckets'].map((action) =>
+        sigma.wants('cloudtrail', action),
+      ),
+    ).toEqual([true, true, true, false]);
   });
 
   it('refuses needles an escape could hide or that match everything', () => {

@@ -1,13 +1,18 @@
 import type { Route } from '../../detections/api.js';
 import type { EventSource } from '../../schemas/types.js';
+import { Router } from '../pipeline/router.js';
 
-/** What the routes need of one source and action: nothing, every record, or records containing a needle. */
-type Need = boolean | readonly string[];
-
-interface SourceRoutes {
-  everyAction: Route[];
-  byAction: Map<string, Route[]>;
+/**
+ * What a record's raw text must show to be needed when not every record of its action is: one of `needles`,
+ * or, with `changes`, not being marked read-only.
+ */
+export interface RawNeed {
+  needles: readonly string[];
+  changes: boolean;
 }
+
+/** What the routes need of one source and action: nothing, every record, or records showing a RawNeed. */
+type Need = boolean | RawNeed;
 
 /**
  * Invalid `rawContains` needle: a needle is matched on raw text without unescaping, so it must be plain
@@ -24,16 +29,18 @@ export class NeedleError extends Error {
 
 /**
  * What the detections and the state cache need of the input, by source and action, so decoders can skip the
- * rest before parsing it. `wants`: some route covers the action. `needles`: every route covering it declared
- * `rawContains`, so a record is needed only if its raw text contains one of their strings (null: every record
- * is needed). Built from plain routes, so a decode worker thread rebuilds the same filter from the same list.
+ * rest before parsing it. `wants`: some route covers the action (patterns and case as the router matches
+ * them). `rawNeed`: every route covering it declared `rawContains` or `changesOnly`, so a record is needed only
+ * if its raw text contains one of their strings or, for `changesOnly`, is not marked read-only (null: every
+ * record is needed). Built from plain routes, so a decode worker thread rebuilds the same filter from the
+ * same list.
  *
  *   const filter = new RecordFilter([{ source: 'cloudtrail', actions: '*', rawContains: ['Root'] }]);
  *   filter.wants('cloudtrail', 'ec2:DescribeInstances');   // true
- *   filter.needles('cloudtrail', 'ec2:DescribeInstances'); // ['Root']
+ *   filter.rawNeed('cloudtrail', 'ec2:DescribeInstances'); // { needles: ['Root'], changes: false }
  */
 export class RecordFilter {
-  private readonly index = new Map<EventSource, SourceRoutes>();
+  private readonly router: Router<Route>;
   /** Memo per source, then action: no string is built per lookup. */
   private readonly resolved = new Map<EventSource, Map<string, Need>>();
 
@@ -42,22 +49,8 @@ export class RecordFilter {
       for (const needle of route.rawContains ?? []) {
         if (!isPlainNeedle(needle)) throw new NeedleError(needle);
       }
-      let sourceRoutes = this.index.get(route.source);
-      if (!sourceRoutes) {
-        sourceRoutes = { everyAction: [], byAction: new Map() };
-        this.index.set(route.source, sourceRoutes);
-        this.resolved.set(route.source, new Map());
-      }
-      if (route.actions === '*') {
-        sourceRoutes.everyAction.push(route);
-        continue;
-      }
-      for (const action of route.actions) {
-        const list = sourceRoutes.byAction.get(action) ?? [];
-        list.push(route);
-        sourceRoutes.byAction.set(action, list);
-      }
     }
+    this.router = new Router(routes.map((route) => ({ routes: [route], target: route })));
   }
 
   /** Whether some route covers the action (`'*'`: whether some route covers every action). */
@@ -66,35 +59,39 @@ export class RecordFilter {
   }
 
   /**
-   * The strings one of which a record's raw text must contain to be needed, when every route covering its
-   * action declared some; null when every record of the action is needed, or none is (see `wants`).
+   * What a record's raw text must show to be needed, when every route covering its action narrowed it; null
+   * when every record of the action is needed, or none is (see `wants`).
    */
-  needles(source: EventSource, action: string): readonly string[] | null {
+  rawNeed(source: EventSource, action: string): RawNeed | null {
     const need = this.need(source, action);
     return typeof need === 'boolean' ? null : need;
   }
 
   private need(source: EventSource, action: string): Need {
-    const memo = this.resolved.get(source);
-    if (memo === undefined) return false;
+    let memo = this.resolved.get(source);
+    if (memo === undefined) {
+      memo = new Map();
+      this.resolved.set(source, memo);
+    }
     let need = memo.get(action);
     if (need === undefined) {
-      need = this.resolve(this.index.get(source) as SourceRoutes, action);
+      need = resolve(this.router.targets(source, action));
       memo.set(action, need);
     }
     return need;
   }
+}
 
-  private resolve(sourceRoutes: SourceRoutes, action: string): Need {
-    const covering = [...sourceRoutes.everyAction, ...(sourceRoutes.byAction.get(action) ?? [])];
-    if (covering.length === 0) return false;
-    const needles = new Set<string>();
-    for (const route of covering) {
-      if (route.rawContains === undefined) return true;
-      for (const needle of route.rawContains) needles.add(needle);
-    }
-    return [...needles];
+function resolve(covering: readonly Route[]): Need {
+  if (covering.length === 0) return false;
+  const needles = new Set<string>();
+  let changes = false;
+  for (const route of covering) {
+    if (route.rawContains !== undefined) for (const needle of route.rawContains) needles.add(needle);
+    else if (route.changesOnly === true) changes = true;
+    else return true;
   }
+  return { needles: [...needles], changes };
 }
 
 function isPlainNeedle(needle: string): boolean {

@@ -26,7 +26,7 @@ if (setup.maxRecordBytes !== undefined) options.maxRecordBytes = setup.maxRecord
 if (setup.routes !== null) {
   const filter = new RecordFilter(setup.routes);
   options.wants = (source, action) => filter.wants(source, action);
-  options.needles = (source, action) => filter.needles(source, action);
+  options.rawNeed = (source, action) => filter.rawNeed(source, action);
 }
 
 /** Per file being decoded: batches it may still send, and the wake-up of a decode waiting for one. */

@@ -202,7 +202,7 @@ function deferredDecoder(setup: DecodeThreadSetup): DeferredDecoder {
   if (setup.routes !== null) {
     const filter = new RecordFilter(setup.routes);
     options.wants = (source, action) => filter.wants(source, action);
-    options.needles = (source, action) => filter.needles(source, action);
+    options.rawNeed = (source, action) => filter.rawNeed(source, action);
   }
   return new DeferredDecoder(decodeContext(options));
 }

@@ -299,7 +299,7 @@ function withFilter(options: DecodeOptions, pipeline: Pipeline): DecodeOptions {
   return {
     ...options,
     wants: (source, action) => pipeline.wanted.wants(source, action),
-    needles: (source, action) => pipeline.wanted.needles(source, action),
+    rawNeed: (source, action) => pipeline.wanted.rawNeed(source, action),
   };
 }
 

@@ -15,7 +15,7 @@ export function correlationTable(entries: readonly CorrelationEntry[]): string {
     ...entries
       .map(({ detection, shape }) =>
         [
-          `\`${detection.id}\``,
+          `\`${detection.id}\`${detection.enabledByDefault === false ? ' (off by default)' : ''}`,
           `${detection.severity} / ${detection.tier ?? tierFor(detection.severity)}`,
           cell(detection.title),
           cell(shape.window),

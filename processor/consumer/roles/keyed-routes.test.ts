@@ -63,7 +63,6 @@ describe('KeyedRoutes over the stateful catalog', () => {
       'access-denied-then-succeeded',
       'account-new-region-used',
       'bedrock-models-enumerated-across-regions',
-      'discovery-api-enumeration',
       'ec2-console-output-collected',
       'ec2-instance-admin-profile',
       'ec2-instance-connect-multiple-instances',

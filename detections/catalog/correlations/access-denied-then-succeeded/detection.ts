@@ -46,7 +46,7 @@ export const detection: Detection = {
     'CreatePolicyVersion/SetDefaultPolicyVersion/AddUserToGroup/UpdateAssumeRolePolicy on the principal, its groups ' +
     "or roles) and who made that change. If it was not a planned grant, revert it, revoke the principal's " +
     'sessions (IAM console → Roles → Revoke active sessions) or deactivate its keys, and undo the action that succeeded.',
-  routes: [{ source: 'cloudtrail', actions: '*' }],
+  routes: [{ source: 'cloudtrail', actions: '*', changesOnly: true }],
   dedupPeriodMs: hours(1),
   stateful: { partitionKey: (event) => (isChange(event) ? principalPartition(event) : null) },
   operator: ({ clock, params }) => {

@@ -67,7 +67,7 @@ export const detection: Detection = {
     'switch to the region; `aws resourcegroupstaggingapi get-resources --region <region>`), terminate it, rotate ' +
     'the credentials used, and deny the region with an SCP (aws:RequestedRegion) or disable an opt-in region ' +
     '(`aws account disable-region --region-name <region>`).',
-  routes: [{ source: 'cloudtrail', actions: '*' }],
+  routes: [{ source: 'cloudtrail', actions: '*', changesOnly: true }],
   dedupPeriodMs: hours(24),
   stateful: { partitionKey: (event) => (isRegionalChange(event) ? event.account : null) },
   operator: ({ clock, state, params }) => {

@@ -37,7 +37,8 @@ export const detection: Detection = {
     'minutes, from the API rather than the console. Mapping what exists is the first thing done with new ' +
     'credentials, by attackers and by their tools. High when the session (access key) was first seen within the ' +
     'burst while its user or role was known before: new credentials whose first act was the enumeration. ' +
-    'Inventory and IaC tools do this too: allow-list their roles.',
+    'Inventory and IaC tools do this too: allow-list their roles. Off by default: it needs every read call ' +
+    'parsed (most of a trail), which the prefilter otherwise skips; enable it in the config.',
   severity: 'medium',
   mitre: ['T1580', 'T1526', 'T1087.004', 'T1619'],
   tactics: ['discovery'],
@@ -50,6 +51,7 @@ export const detection: Detection = {
     'Roles → <role> → Revoke active sessions) — and review what the principal did after the enumeration. If it ' +
     'was an inventory or IaC tool, add its role to the allow list for this detection.',
   routes: [{ source: 'cloudtrail', actions: '*' }],
+  enabledByDefault: false,
   dedupPeriodMs: hours(1),
   stateful: { partitionKey: (event) => (isEnumerationCall(event) ? principalPartition(event) : null) },
   operator: ({ clock, state, params }) => {

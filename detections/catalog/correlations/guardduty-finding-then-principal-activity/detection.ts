@@ -43,7 +43,7 @@ export const detection: Detection = {
     'then undo the changes listed in the finding and look for new users, keys and roles created since.',
   routes: [
     { source: 'guardduty', actions: '*' },
-    { source: 'cloudtrail', actions: '*' },
+    { source: 'cloudtrail', actions: '*', changesOnly: true },
   ],
   dedupPeriodMs: hours(1),
   stateful: {

@@ -63,7 +63,7 @@ export const detection: Detection = {
     '`aws iam update-access-key --status Inactive`), revert the changes listed in the finding, and require MFA ' +
     '(IAM console → Users → <user> → Security credentials → Assign MFA device; an IAM policy denying all but MFA ' +
     'setup when aws:MultiFactorAuthPresent is false).',
-  routes: [{ source: 'cloudtrail', actions: '*' }],
+  routes: [{ source: 'cloudtrail', actions: '*', changesOnly: true }],
   dedupPeriodMs: minutes(30),
   stateful: {
     partitionKey: (event) =>
