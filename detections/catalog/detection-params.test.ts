@@ -397,6 +397,13 @@ const BAD_VALUES: readonly (readonly [string, string, unknown, string])[] = [
   ['mass-destruction-by-principal', 'atLeast', 0, 'expected a positive integer, got 0'],
   ['mass-destruction-by-principal', 'windowMinutes', '10', 'expected a positive integer, got "10"'],
   ['signin-new-country-or-network', 'countryDatabase', '', 'expected a path, got ""'],
+  ['cognito-refresh-token-new-network', 'countryDatabase', 7, 'expected a path, got 7'],
+  [
+    'cognito-refresh-token-new-network',
+    'asnDatabases',
+    ['asn.csv', ''],
+    'expected a list of non-empty strings, got ["asn.csv",""]',
+  ],
   ['signin-new-country-or-network', 'asnDatabases', [''], 'expected a list of non-empty strings, got [""]'],
   ['account-new-region-used', 'learningHours', -24, 'expected a non-negative integer, got -24'],
   ['guardduty-findings-by-family', 'gapMinutes', 0, 'expected a positive integer, got 0'],

@@ -12,6 +12,7 @@ import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tam
 import { detection as cloudwatchAlarmsDisabled } from './cloudwatch-alarms-disabled/detection.js';
 import { detection as cloudwatchLogsTampered } from './cloudwatch-logs-tampered/detection.js';
 import { detection as codebuildProjectMadePublic } from './codebuild-project-made-public/detection.js';
+import { detection as cognitoRefreshTokenNewNetwork } from './cognito-refresh-token-new-network/detection.js';
 import { detection as configRecorderConfigured } from './config-recorder-configured/detection.js';
 import { detection as configRecordingDisabled } from './config-recording-disabled/detection.js';
 import { detection as detectiveGraphDeleted } from './detective-graph-deleted/detection.js';
@@ -287,6 +288,7 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   sesDiscoveryCall,
   sesEnumeration,
   bedrockModelsEnumeratedAcrossRegions,
+  cognitoRefreshTokenNewNetwork,
   securityToolsEnumerated,
   // Identity, credentials, sign-in and initial access (issue 8)
   ec2PasswordDataRead,
