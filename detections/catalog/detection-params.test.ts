@@ -397,6 +397,20 @@ const BAD_VALUES: readonly (readonly [string, string, unknown, string])[] = [
   ['mass-destruction-by-principal', 'atLeast', 0, 'expected a positive integer, got 0'],
   ['mass-destruction-by-principal', 'windowMinutes', '10', 'expected a positive integer, got "10"'],
   ['signin-new-country-or-network', 'countryDatabase', '', 'expected a path, got ""'],
+  ['bedrock-agentcore-credentials-external-use', 'withinHours', 0, 'expected a positive integer, got 0'],
+  [
+    'bedrock-agentcore-credentials-external-use',
+    'awsAsns',
+    [16509, -1],
+    'expected a list of AS numbers, got [16509,-1]',
+  ],
+  ['bedrock-agentcore-credentials-external-use', 'countryDatabase', '', 'expected a path, got ""'],
+  [
+    'bedrock-agentcore-credentials-external-use',
+    'asnDatabases',
+    'asn.csv',
+    'expected a list of non-empty strings, got "asn.csv"',
+  ],
   ['cognito-refresh-token-new-network', 'countryDatabase', 7, 'expected a path, got 7'],
   [
     'cognito-refresh-token-new-network',

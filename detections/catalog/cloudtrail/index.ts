@@ -3,6 +3,7 @@ import { detection as accessAnalyzerDisabled } from './access-analyzer-disabled/
 import { detection as accountRegionEnabled } from './account-region-enabled/detection.js';
 import { detection as accountSecurityContactChanged } from './account-security-contact-changed/detection.js';
 import { detection as backupProtectionRemoved } from './backup-protection-removed/detection.js';
+import { detection as bedrockAgentcoreCredentialsExternalUse } from './bedrock-agentcore-credentials-external-use/detection.js';
 import { detection as bedrockGuardrailRemoved } from './bedrock-guardrail-removed/detection.js';
 import { detection as bedrockInvocationLoggingDeleted } from './bedrock-invocation-logging-deleted/detection.js';
 import { detection as bedrockModelAccessEnabled } from './bedrock-model-access-enabled/detection.js';
@@ -289,6 +290,7 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   sesEnumeration,
   bedrockModelsEnumeratedAcrossRegions,
   cognitoRefreshTokenNewNetwork,
+  bedrockAgentcoreCredentialsExternalUse,
   securityToolsEnumerated,
   // Identity, credentials, sign-in and initial access (issue 8)
   ec2PasswordDataRead,

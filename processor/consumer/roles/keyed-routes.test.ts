@@ -62,6 +62,7 @@ describe('KeyedRoutes over the stateful catalog', () => {
     expect(stateful.map((detection) => detection.id).sort()).toEqual([
       'access-denied-then-succeeded',
       'account-new-region-used',
+      'bedrock-agentcore-credentials-external-use',
       'bedrock-models-enumerated-across-regions',
       'cognito-refresh-token-new-network',
       'discovery-api-enumeration',
