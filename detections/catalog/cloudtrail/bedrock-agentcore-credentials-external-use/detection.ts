@@ -75,7 +75,13 @@ export const detection: Detection = {
         filter(
           (event) => issuedAccessKey(event) !== null || (outsideCallKey(event) !== null && outsideAws(event)),
         ),
-        sequence({ clock, first: issuedAccessKey, then: outsideCallKey, within: hours(withinHours) }),
+        sequence({
+          clock,
+          first: issuedAccessKey,
+          // biome-ignore lint/suspicious/noThenProperty: the sequence contract names the pair first/then; never awaited
+          then: outsideCallKey,
+          within: hours(withinHours),
+        }),
         map((match) => externalUseFinding(match, addresses)),
       );
   },
