@@ -40,8 +40,9 @@ export const detection: Detection = {
     'a country (high) or a network — an autonomous system, e.g. a hosting provider instead of the usual ISP ' +
     '(medium) — never seen refreshing for that user before. A stolen refresh token keeps minting tokens for ' +
     'its lifetime (30 days by default) without the password or MFA, from wherever the attacker is. The holder ' +
-    'is (user pool, app client, user `sub`); CloudTrail redacts the token itself, and where a record does not ' +
-    'name the user the app client as a whole is the holder (a coarser, noisier baseline). The first exchange ' +
+    'is (app client, user `sub` from additionalEventData); CloudTrail redacts the token itself, and where a ' +
+    'record does not name the user the app client as a whole is the holder (a coarser, noisier baseline: new ' +
+    'countries are then medium, not high). The first exchange ' +
     'of each holder is its baseline. Refused exchanges mint nothing and are left out. Addresses are looked up ' +
     'offline (GeoLite2 Country and ASN ranges installed with shardwatch).',
   severity: 'medium',
@@ -148,8 +149,9 @@ function userOf(event: SecurityEvent): string | null {
   return text(field(event, 'additionalEventData', 'sub'));
 }
 
+/** App client ids are unique across pools, and only the hosted UI records the pool: the key leaves it out. */
 function holderKey(holder: TokenHolder): string {
-  return [holder.account, holder.pool ?? '?', holder.client, holder.user ?? '*'].join('/');
+  return [holder.account, holder.client, holder.user ?? '*'].join('/');
 }
 
 /** Country and network of the address; its /24 (IPv4) or /48 (IPv6) when the databases do not know it. */
