@@ -43,8 +43,9 @@ export const detection: Detection = {
     'AWS from a public address of no AWS network (`awsAsns`) within `withinHours`. Code running in the ' +
     "interpreter can read those credentials from the microVM's metadata service and use them from the " +
     "attacker's own machine (sts:GetCallerIdentity, s3:GetObject): the Stratus exfiltration through a Bedrock " +
-    'code interpreter. CloudTrail cannot show the code that ran (InvokeCodeInterpreter is a data event and its ' +
-    'payload is not recorded) nor a reuse from another AWS address (an attacker-owned EC2 instance), so this ' +
+    'code interpreter. CloudTrail does not show the code that ran in the interpreter (the metadata request never ' +
+    'reaches CloudTrail), nor can it tell a reuse from another AWS address (an attacker-owned EC2 instance) from ' +
+    "the interpreter's own calls, so this " +
     'reports only reuse from outside AWS, matched by access key id; it needs the AssumeRole event in the trail. ' +
     'Refused calls count: a denied call from outside still shows the credentials left the sandbox.',
   severity: 'high',
