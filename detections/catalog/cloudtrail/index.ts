@@ -3,6 +3,7 @@ import { detection as accessAnalyzerDisabled } from './access-analyzer-disabled/
 import { detection as accountRegionEnabled } from './account-region-enabled/detection.js';
 import { detection as accountSecurityContactChanged } from './account-security-contact-changed/detection.js';
 import { detection as backupProtectionRemoved } from './backup-protection-removed/detection.js';
+import { detection as bedrockAgentcoreCredentialsExternalUse } from './bedrock-agentcore-credentials-external-use/detection.js';
 import { detection as bedrockGuardrailRemoved } from './bedrock-guardrail-removed/detection.js';
 import { detection as bedrockInvocationLoggingDeleted } from './bedrock-invocation-logging-deleted/detection.js';
 import { detection as bedrockModelAccessEnabled } from './bedrock-model-access-enabled/detection.js';
@@ -12,6 +13,7 @@ import { detection as cloudtrailLoggingTampered } from './cloudtrail-logging-tam
 import { detection as cloudwatchAlarmsDisabled } from './cloudwatch-alarms-disabled/detection.js';
 import { detection as cloudwatchLogsTampered } from './cloudwatch-logs-tampered/detection.js';
 import { detection as codebuildProjectMadePublic } from './codebuild-project-made-public/detection.js';
+import { detection as cognitoRefreshTokenNewNetwork } from './cognito-refresh-token-new-network/detection.js';
 import { detection as configRecorderConfigured } from './config-recorder-configured/detection.js';
 import { detection as configRecordingDisabled } from './config-recording-disabled/detection.js';
 import { detection as detectiveGraphDeleted } from './detective-graph-deleted/detection.js';
@@ -287,6 +289,8 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   sesDiscoveryCall,
   sesEnumeration,
   bedrockModelsEnumeratedAcrossRegions,
+  cognitoRefreshTokenNewNetwork,
+  bedrockAgentcoreCredentialsExternalUse,
   securityToolsEnumerated,
   // Identity, credentials, sign-in and initial access (issue 8)
   ec2PasswordDataRead,

@@ -70,6 +70,22 @@ export const AMAZON_ASNS: readonly number[] = [
 ];
 
 /**
+ * A detection's `awsAsns` param: the autonomous systems whose addresses count as AWS's (default AMAZON_ASNS).
+ *
+ *   new Set(awsAsnsParam('ec2-instance-credentials-new-origin', params.awsAsns)).has(16509) // true
+ */
+export function awsAsnsParam(detection: string, value: unknown): readonly number[] {
+  if (value === undefined) return AMAZON_ASNS;
+  if (!Array.isArray(value) || !value.every((asn) => Number.isInteger(asn) && asn > 0))
+    throw new InvalidDetectionParamError(
+      detection,
+      'awsAsns',
+      `expected a list of AS numbers, got ${JSON.stringify(value)}`,
+    );
+  return value as number[];
+}
+
+/**
  * Opened databases by their files. The data is read-only and tens of MiB, so it is loaded once per process
  * however many pipelines (fixture cases, replays) build the detections that look addresses up.
  */

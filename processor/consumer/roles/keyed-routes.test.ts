@@ -63,6 +63,7 @@ describe('KeyedRoutes over the stateful catalog', () => {
       'access-denied-then-succeeded',
       'account-new-region-used',
       'bedrock-models-enumerated-across-regions',
+      'cognito-refresh-token-new-network',
       'ec2-console-output-collected',
       'ec2-instance-admin-profile',
       'ec2-instance-connect-multiple-instances',

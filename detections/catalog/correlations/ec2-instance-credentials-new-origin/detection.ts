@@ -3,10 +3,9 @@ import type { SecurityEvent } from '../../../../schemas/types.js';
 import type { Detection } from '../../../api.js';
 import { buildFinding } from '../../../finding.js';
 import { hours } from '../../../operators/index.js';
-import { InvalidDetectionParamError } from '../../params.js';
 import { isPublicAddress } from '../address-list.js';
 import { type FirstOccurrence, firstOccurrence } from '../first-occurrence.js';
-import { AMAZON_ASNS, type IpFacts, ipDatabaseFiles, openIpDatabase } from '../ip-database.js';
+import { AMAZON_ASNS, awsAsnsParam, type IpFacts, ipDatabaseFiles, openIpDatabase } from '../ip-database.js';
 import { isAwsServiceCall } from '../principal.js';
 import type { CorrelationShape } from '../shape.js';
 import { story } from '../story.js';
@@ -56,7 +55,7 @@ export const detection: Detection = {
   dedupPeriodMs: hours(24),
   stateful: { partitionKey: (event) => (isInstanceCall(event) ? instanceOf(event) : null) },
   operator: ({ clock, state, params }) => {
-    const awsAsns = new Set(asnsParam(params.awsAsns));
+    const awsAsns = new Set(awsAsnsParam(ID, params.awsAsns));
     const addresses = openIpDatabase(ipDatabaseFiles(ID, params));
     return (events) =>
       events.pipe(
@@ -74,18 +73,6 @@ export const detection: Detection = {
       );
   },
 };
-
-/** A list of AS numbers (positive integers). */
-function asnsParam(value: unknown): number[] {
-  if (value === undefined) return DEFAULT_PARAMS.awsAsns;
-  if (!Array.isArray(value) || !value.every((asn) => Number.isInteger(asn) && asn > 0))
-    throw new InvalidDetectionParamError(
-      ID,
-      'awsAsns',
-      `expected a list of AS numbers, got ${JSON.stringify(value)}`,
-    );
-  return value as number[];
-}
 
 function instanceOf(event: SecurityEvent): string | null {
   const name = event.principal?.name ?? '';
