@@ -262,7 +262,7 @@ describe('Worker on kinesis-local + dynalite', () => {
     await worker.stop();
 
     expect(finalVersions(sink.findings)).toEqual(finalVersions(expected));
-    expect(expected.length).toBe(20);
+    expect(expected.length).toBe(60);
     const leases = await table.list();
     expect(checkpoints(leases)).toEqual(target); // the ticks stay inside the horizon
     expect(leases.map((lease) => lease.leaseOwner)).toEqual([null, null, null, null]);

@@ -170,15 +170,40 @@ export function story(
   return records.sort((a, b) => a.time - b.time).map(({ record }) => record);
 }
 
-/** A record for every source shard at `time`: moves every shard's watermark there. */
+/**
+ * A record for every source shard at `time`: moves every shard's watermark there. A change no detection
+ * reports (tags), so the ticks open no dedup period that only the end of a replay would close.
+ */
 export function ticks(time: number, shardStarts: readonly string[]): Put[] {
   return shardStarts.map((hashKey, index) => {
     sequence += 1;
-    return {
-      record: createUserRecord(ACCOUNTS[0] as string, time + index, `tick${sequence}`, sequence),
-      hashKey,
-    };
+    return { record: tickRecord(ACCOUNTS[0] as string, time + index, sequence), hashKey };
   });
+}
+
+function tickRecord(account: string, time: number, n: number): JsonObject {
+  return {
+    eventVersion: '1.08',
+    userIdentity: {
+      type: 'IAMUser',
+      arn: `arn:aws:iam::${account}:user/ticker`,
+      accountId: account,
+      principalId: 'AIDAEXAMPLETICKER0001',
+      userName: 'ticker',
+    },
+    eventTime: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'CreateTags',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.10',
+    userAgent: 'aws-cli/2.15.0',
+    requestParameters: { resourcesSet: { items: [{ resourceId: 'vpc-0a1b2c3d' }] } },
+    responseElements: { _return: true },
+    readOnly: false,
+    eventID: `00000000-0000-4000-b000-${n.toString().padStart(12, '0')}`,
+    eventType: 'AwsApiCall',
+    recipientAccountId: account,
+  };
 }
 
 /** A console sign-in of the root user: `iam-root-account-usage`, rolled up per account and hour. */

