@@ -110,7 +110,9 @@ describe('SnsSink during a 30-second SNS outage in a replay of the samples', () 
       return messages.length > 0 && messages.every((message) => message.acceptedAt < start);
     };
     const acks = delivery.log.flatMap((entry) => (entry.kind === 'ack' ? [entry] : []));
-    const heldBack = acks.filter((ack) => !publishedBefore(ack.finding));
+    // Findings of the log tier have no topic here: the sink acks them at once.
+    const routed = (finding: Finding) => routeFinding(finding, TOPICS, TEAMS).topicArns.length > 0;
+    const heldBack = acks.filter((ack) => routed(ack.finding) && !publishedBefore(ack.finding));
     expect(heldBack.length).toBeGreaterThan(0);
     for (const ack of heldBack) expect(ack.at).toBeGreaterThanOrEqual(end);
 
