@@ -95,7 +95,6 @@ import { detection as macieDisabled } from './macie-disabled/detection.js';
 import { detection as networkFirewallDisabled } from './network-firewall-disabled/detection.js';
 import { detection as organizationsAccountLeft } from './organizations-account-left/detection.js';
 import { detection as organizationsPolicyWeakened } from './organizations-policy-weakened/detection.js';
-import { detection as rdsActivityStreamStopped } from './rds-activity-stream-stopped/detection.js';
 import { detection as rdsAuditLoggingDisabled } from './rds-audit-logging-disabled/detection.js';
 import { detection as rdsBackupDeleted } from './rds-backup-deleted/detection.js';
 import { detection as rdsDatabaseDeleted } from './rds-database-deleted/detection.js';
@@ -205,7 +204,6 @@ export const cloudtrailCatalog: CatalogEntry[] = [
   rdsManualSnapshotCreated,
   rdsSnapshotEnumeration,
   rdsSnapshotExported,
-  rdsActivityStreamStopped,
   rdsSecurityGroupIngressAuthorized,
   snapshotCopiedCrossRegion,
   ec2SharedSnapshotCopiedExternally,
