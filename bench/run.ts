@@ -106,17 +106,24 @@ if (rssEvents > 0) {
     log(
       `RSS: replay of ${rssEvents} events (s3, ${DEFAULT_DECODE_THREADS} decode thread) ${nodeOptions.join(' ')}`,
     );
-    const measurement = await measure(
-      {
-        kind: 'replay',
-        dirs: [join(corpus, 's3')],
-        decodeThreads: DEFAULT_DECODE_THREADS,
-        prefilter: true,
-        labels: join(corpus, 'labels.jsonl'),
-      },
-      { nodeOptions },
-    );
-    report.rss.runs.push({ nodeOptions, measurement });
+    try {
+      const measurement = await measure(
+        {
+          kind: 'replay',
+          dirs: [join(corpus, 's3')],
+          decodeThreads: DEFAULT_DECODE_THREADS,
+          prefilter: true,
+          labels: join(corpus, 'labels.jsonl'),
+        },
+        { nodeOptions },
+      );
+      report.rss.runs.push({ nodeOptions, measurement });
+    } catch (error) {
+      // A capped heap that runs out is a result, not a reason to lose the rest of the report.
+      const reason = error instanceof Error ? error.message : String(error);
+      log(`RSS run ${nodeOptions.join(' ')} failed: ${reason}`);
+      report.rss.failed = [...(report.rss.failed ?? []), { nodeOptions, reason }];
+    }
   }
 }
 if (latencySeconds > 0) report.latency = latencyRun(latencySeconds);

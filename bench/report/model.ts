@@ -55,6 +55,8 @@ export interface RssReport {
   variant: Variant;
   /** The same replay with Node's default heap sizing, and with the old space capped as a 512 MB container would. */
   runs: { nodeOptions: string[]; measurement: Measurement }[];
+  /** Runs that did not finish (e.g. the capped heap ran out), with why. */
+  failed?: { nodeOptions: string[]; reason: string }[];
 }
 
 /** Event time → finding, in a paced live run through kinesis-local. */

@@ -155,7 +155,7 @@ function reportMarkdown(report: BenchReport, link: (file: string) => string, cha
   push(
     '## Replay throughput',
     '',
-    'Records per second of the full catalog (18 detections, every source in one pass) against the parse-everything ceiling ' +
+    'Records per second of the full default catalog (every source in one pass) against the parse-everything ceiling ' +
       'measured on the same files in the same run: gunzip + split + `JSON.parse` of every record (a flow-log line: split into its ' +
       `fields), one thread. shardwatch with ${defaultThreads} decode thread(s) beside the pipeline thread (\`replay --threads\`, default), ` +
       "by source over that source's files alone, and on the realistic mix (all files of the variant, merged by event time).",
@@ -232,6 +232,11 @@ function goals(report: BenchReport): string[] {
     const options = run.nodeOptions.length > 0 ? `, ${run.nodeOptions.join(' ')}` : ', default heap sizing';
     lines.push(
       `| RSS flat and under 512 MB over ${number(report.rss?.events ?? 0)} events${options} | peak ${number(peak)} MiB; last quarter vs second quarter of the run ${growth >= 0 ? '+' : ''}${number(growth)} MiB | ${mark(peak < 512 && Math.abs(growth) < 64)} |`,
+    );
+  }
+  for (const run of report.rss?.failed ?? []) {
+    lines.push(
+      `| RSS flat and under 512 MB over ${number(report.rss?.events ?? 0)} events, ${run.nodeOptions.join(' ')} | did not finish: ${run.reason} | ${mark(false)} |`,
     );
   }
   if (report.latency) {
@@ -347,6 +352,12 @@ function memorySection(report: BenchReport, link: (file: string) => string, char
         `${number(processed)} records in ${number(measurement.seconds)} s (${number(processed / measurement.seconds)} records/s), peak RSS ` +
         `${number(peak)} MiB (sampled every 250 ms from /proc); mean RSS of the last quarter minus the second quarter: ` +
         `${growth >= 0 ? '+' : ''}${number(growth)} MiB.`,
+      '',
+    );
+  }
+  for (const run of report.rss?.failed ?? []) {
+    lines.push(
+      `Replay of ${number(report.rss?.events ?? 0)} events with \`${run.nodeOptions.join(' ')}\`: did not finish (${run.reason}).`,
       '',
     );
   }
