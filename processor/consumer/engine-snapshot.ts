@@ -40,6 +40,7 @@ interface Encoded {
     window: FindingWindow | null;
     closed: boolean;
     partitionKey: string | null;
+    merged: string[];
   })[];
 }
 
@@ -62,7 +63,12 @@ export function encodeEngineSnapshot(snapshot: EngineSnapshot): Buffer {
     stepWatermark: snapshot.point.watermark,
     state: snapshot.state,
     dedup: Object.values(snapshot.dedup).flatMap((buckets) =>
-      buckets.map(({ bucket, closed, partitionKey }) => ({ ...bucket, closed, partitionKey })),
+      buckets.map(({ bucket, closed, partitionKey, merged }) => ({
+        ...bucket,
+        closed,
+        partitionKey,
+        merged,
+      })),
     ),
   };
   return gzipSync(snapshotType.toBuffer(encoded));
@@ -73,8 +79,8 @@ export function decodeEngineSnapshot(bytes: Buffer): EngineSnapshot {
   // structuredClone: plain objects instead of avsc's record classes, equal to what the engine built.
   const encoded = structuredClone(snapshotType.fromBuffer(gunzipSync(bytes))) as Encoded;
   const dedup: SavedDedup = {};
-  for (const { closed, partitionKey, ...bucket } of encoded.dedup) {
-    const saved: SavedBucket = { bucket, closed, partitionKey };
+  for (const { closed, partitionKey, merged, ...bucket } of encoded.dedup) {
+    const saved: SavedBucket = { bucket, closed, partitionKey, merged };
     dedup[bucket.detection] = [...(dedup[bucket.detection] ?? []), saved];
   }
   return {

@@ -104,6 +104,7 @@ describe('engine snapshot encoding', () => {
             },
             closed: false,
             partitionKey: '111122223333',
+            merged: [finding.id],
           },
         ],
       },

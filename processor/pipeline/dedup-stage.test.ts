@@ -134,4 +134,16 @@ describe('DedupStage', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('a taker counts once a relayed finding it meets again on a later record (re-published after a source takeover)', () => {
+    const owner = new Run(new DedupStage(minutes(60), undefined, { saved: true }));
+    owner.play([record(1, finding('f1', 5)), record(2, finding('f2', 10))]);
+    const saved = owner.stage.save();
+    expect(saved.map((bucket) => bucket.merged)).toEqual([['f1', 'f2']]);
+    const taker = new Run(new DedupStage(minutes(60), undefined, { catchingUp: true, saved: true }));
+    taker.stage.restore(saved, { through: { s: 2n }, watermark: Number.NEGATIVE_INFINITY }, 0);
+    // f2 published again by ingest after its source shard changed hands: a new keyed record, the same finding.
+    taker.play([record(3, finding('f2', 10)), record(4, finding('f3', 20)), { watermark: 61 }]);
+    expect(taker.out.map(([, count]) => count)).toEqual([3]);
+  });
 });

@@ -18,6 +18,8 @@ export interface SavedBucket {
   closed: boolean;
   /** Partition key of its findings: after a reshard, the child whose hash range holds it takes it. */
   partitionKey: string | null;
+  /** Ids of the findings merged into it, so a taker counts a copy that arrives again once. */
+  merged: string[];
 }
 
 /**
@@ -36,6 +38,8 @@ interface BucketMeta {
   deferred?: Finding;
   /** A bucket put back from a snapshot: merges made before `point` are in it already. */
   restored?: RestorePoint;
+  /** With saved buckets: the ids of the findings merged (see SavedBucket.merged). */
+  merged?: Set<string>;
 }
 
 /**
@@ -77,14 +81,21 @@ export class DedupStage {
 
   accept(finding: Finding, moment: PipelineMoment, emit: (finding: Finding) => void): void {
     const { id, end } = this.buckets.place(finding);
-    const restored = this.meta.get(id)?.restored;
+    const known = this.meta.get(id);
+    const restored = known?.restored;
     const due = finding.window?.end ?? finding.time;
-    // The previous owner merged this finding before saving.
+    // The previous owner merged this finding before saving: replayed from a record it had processed, or
+    // published again by ingest after a source shard changed hands (the same finding, a later keyed record).
     if (restored && this.buckets.get(id) && due <= end && mergedBefore(moment, restored)) return;
+    if (restored && this.buckets.get(id) && known?.merged?.has(finding.id)) return;
     const outcome = this.buckets.add(finding);
-    if (outcome.kind === 'merged') return;
+    if (outcome.kind === 'merged') {
+      if (this.keepsClosed) known?.merged?.add(finding.id);
+      return;
+    }
     if (outcome.kind === 'first') {
       const meta: BucketMeta = { partitionKey: this.partitionKeyOf(finding) };
+      if (this.keepsClosed) meta.merged = new Set([finding.id]);
       this.meta.set(id, meta);
       if (this.catchingUp) {
         meta.deferred = outcome.emit;
@@ -138,6 +149,7 @@ export class DedupStage {
       bucket: { ...bucket, findings: [...bucket.findings] }, // later merges must not change what was saved
       closed,
       partitionKey: this.meta.get(bucket.id)?.partitionKey ?? null,
+      merged: [...(this.meta.get(bucket.id)?.merged ?? [])],
     });
     return [
       ...this.closed.filter((bucket) => bucket.end > closedAfter).map((bucket) => saved(bucket, true)),
@@ -153,14 +165,14 @@ export class DedupStage {
    */
   restore(saved: readonly SavedBucket[], point: RestorePoint, watermark: number): Map<string, number> {
     const emitted = new Map<string, number>();
-    for (const { bucket, closed, partitionKey } of saved) {
+    for (const { bucket, closed, partitionKey, merged } of saved) {
       if (closed && bucket.end <= watermark) {
         emitted.set(bucket.id, bucket.count);
         continue;
       }
       const copy: DedupBucket = { ...bucket, findings: [...bucket.findings] };
       this.buckets.open(copy);
-      this.meta.set(copy.id, { partitionKey, restored: point });
+      this.meta.set(copy.id, { partitionKey, restored: point, merged: new Set(merged) });
     }
     return emitted;
   }
