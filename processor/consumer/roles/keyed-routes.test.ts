@@ -6,6 +6,7 @@ import { runInstancesRecord } from '../../../test/cloudtrail.js';
 import { testEvent } from '../../../test/events.js';
 import { DEFAULT_CONFIG } from '../../cli/config.js';
 import { enabledDetections } from '../../cli/detections.js';
+import { emptyFlowRecord } from '../../decode/flow-event.js';
 import { decodeJson } from '../../decode/index.js';
 import { KeyedRoutes } from './keyed-routes.js';
 
@@ -178,6 +179,7 @@ describe('KeyedRoutes over the stateful catalog', () => {
 
   it('keys a flow record by its interface, and a rejected probe also by its source address', () => {
     const flow = {
+      ...emptyFlowRecord(),
       version: 2,
       interfaceId: 'eni-0a1b2c3d',
       srcAddr: '198.51.100.7',
@@ -191,20 +193,6 @@ describe('KeyedRoutes over the stateful catalog', () => {
       end: 61_000,
       action: 'REJECT',
       logStatus: 'OK',
-      vpcId: null,
-      subnetId: null,
-      instanceId: null,
-      tcpFlags: null,
-      trafficType: null,
-      pktSrcAddr: null,
-      pktDstAddr: null,
-      azId: null,
-      sublocationType: null,
-      sublocationId: null,
-      pktSrcAwsService: null,
-      pktDstAwsService: null,
-      flowDirection: null,
-      trafficPath: null,
     };
     const reject = testEvent({ id: 'flow-1', time: 1_000, source: 'flowlog', action: 'REJECT', flow });
     expect(catalogRoutes.keysOf(reject)).toEqual(['198.51.100.7', 'eni-0a1b2c3d']);
