@@ -86,11 +86,16 @@ export class DedupStage {
     const due = finding.window?.end ?? finding.time;
     // The previous owner merged this finding before saving: replayed from a record it had processed, or
     // published again by ingest after a source shard changed hands (the same finding, a later keyed record).
-    if (restored && this.buckets.get(id) && due <= end && mergedBefore(moment, restored)) return;
-    if (restored && this.buckets.get(id) && known?.merged?.has(finding.id)) return;
+    if (
+      restored &&
+      this.buckets.get(id) &&
+      ((due <= end && mergedBefore(moment, restored)) || known?.merged?.has(finding.id))
+    )
+      return;
     const outcome = this.buckets.add(finding);
     if (outcome.kind === 'merged') {
-      if (this.keepsClosed) known?.merged?.add(finding.id);
+      // Only a stage whose buckets are saved keeps the ids (set when its bucket opened or was restored).
+      known?.merged?.add(finding.id);
       return;
     }
     if (outcome.kind === 'first') {
