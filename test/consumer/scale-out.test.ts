@@ -41,23 +41,31 @@ describe('`shardwatch run` workers over a keyed stream (role all), random partit
         keyed,
       }),
     );
-    // Lease counts per owner: the records go in only once every worker holds its fair share of both tables, so
-    // no lease is still being taken (a taker and a slow loser would both read the burst).
-    const owners = async (table: string) => {
+    // Records go in only once every worker holds its fair share of both tables and the assignment has held for
+    // two failover periods, so no lease is still being taken (a taker and a slow loser would both read the burst).
+    const assignment = async (table: string) =>
+      (await new LeaseTable({ client: env.dynamo.client(), tableName: table }).list().catch(() => []))
+        .map((lease) => [lease.leaseKey, lease.leaseOwner] as const)
+        .sort(([a], [b]) => a.localeCompare(b));
+    const balanced = (leases: (readonly [string, string | null])[]) => {
       const counts = new Map<string | null, number>();
-      for (const lease of await new LeaseTable({ client: env.dynamo.client(), tableName: table })
-        .list()
-        .catch(() => []))
-        counts.set(lease.leaseOwner, (counts.get(lease.leaseOwner) ?? 0) + 1);
-      return counts;
+      for (const [, owner] of leases) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      return (
+        counts.size === workers &&
+        !counts.has(null) &&
+        [...counts.values()].every((n) => n >= Math.floor(4 / workers) && n <= Math.ceil(4 / workers))
+      );
     };
-    const balanced = (counts: Map<string | null, number>) =>
-      counts.size === workers &&
-      !counts.has(null) &&
-      [...counts.values()].every((n) => n >= Math.floor(4 / workers) && n <= Math.ceil(4 / workers));
+    let stable = { leases: '', since: Date.now() };
     await waitFor(
-      'every worker holding its share of the source and keyed leases',
-      async () => balanced(await owners(`leases-${workers}`)) && balanced(await owners(keyed.leaseTable)),
+      'every worker holding its share of the source and keyed leases, unchanged for 4 s',
+      async () => {
+        const tables = [await assignment(`leases-${workers}`), await assignment(keyed.leaseTable)];
+        if (!tables.every(balanced)) return false;
+        const leases = JSON.stringify(tables);
+        if (leases !== stable.leases) stable = { leases, since: Date.now() };
+        return Date.now() - stable.since >= 4_000;
+      },
       90_000,
       () => processes.map((p) => `${p.name}: ${p.stderr()}`).join('\n'),
     );
